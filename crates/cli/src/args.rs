@@ -1,0 +1,93 @@
+//! The argument grammar. Values stay strings here and are parsed by each command, so every bad value gets the same
+//! kind of message naming the argument and the value.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// zhian（质安）：工业产品销售单位质量安全主体责任（市场监管总局令第 76 号）。
+#[derive(Debug, Parser)]
+#[command(name = "zhian", version, disable_help_subcommand = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 判断单位是否适用《规定》、规模类型及须配备的质量安全总监、质量安全员
+    Assess(AssessArgs),
+    /// 自定义管控周期
+    Cadence {
+        #[command(subcommand)]
+        command: CadenceCommand,
+    },
+    /// 统一社会信用代码、公民身份号码
+    Id {
+        #[command(subcommand)]
+        command: IdCommand,
+    },
+    /// 计算日管控、周排查、月调度的应办事项及完成状态
+    Obligations(ObligationsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// 主营业务：wholesale（批发）或 retail（零售）
+    #[arg(long, value_name = "wholesale|retail")]
+    pub channel: String,
+    /// 从业人员数（非负整数）
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub employees: String,
+    /// 年营业收入，单位元（非负整数）
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub revenue_yuan: String,
+    /// 销售的产品类别：none，或 licence,ccc,gb-safety 中的一项或多项（逗号分隔）
+    #[arg(long, value_name = "LIST", allow_hyphen_values = true)]
+    pub products: String,
+    /// 第三类产品（有强制性国家标准要求）对小型单位的适用口径：seed（按《规定》，默认）或 catalogue（按适用产品目录）
+    #[arg(long, value_name = "seed|catalogue", default_value = "seed")]
+    pub category3: String,
+    /// 输出 JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CadenceCommand {
+    /// 检查自定义周期能否替代某一层级的默认周期（退出码 0 有效，1 无效，2 格式错误）
+    Check(CadenceCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CadenceCheckArgs {
+    /// 层级：daily（日管控）、weekly（周排查）、monthly（月调度）
+    #[arg(long, value_name = "daily|weekly|monthly")]
+    pub tier: String,
+    /// 周期：Nd、Nw、Nm 或 shift:K
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
+    pub every: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdCommand {
+    /// 识别并校验统一社会信用代码或公民身份号码（退出码 0 有效，1 无效，2 无法识别）
+    Check(IdCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IdCheckArgs {
+    /// 18 位代码
+    #[arg(value_name = "CODE", allow_hyphen_values = true)]
+    pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ObligationsArgs {
+    /// 场景文件（JSON）
+    #[arg(long, value_name = "FILE")]
+    pub scenario: PathBuf,
+    /// 输出 JSON
+    #[arg(long)]
+    pub json: bool,
+}
