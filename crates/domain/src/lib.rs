@@ -10,6 +10,9 @@
 //! - [`calendar`]: the obligation calendar — the status of every slot in a date range (§5).
 //! - [`ident`]: unified social credit codes, resident ID numbers and administrative division codes (§10).
 //! - [`time`]: the Asia/Shanghai calendar the rules are evaluated in.
+//! - [`access`]: roles, actions and the policy every request is checked against (§1).
+//! - [`staffing`]: the appointment gate and the staffing a unit adds up to (§4).
+//! - [`forms`]: input as typed, checked field by field into typed values.
 #![cfg_attr(
     not(test),
     deny(
@@ -22,11 +25,15 @@
     )
 )]
 
+pub mod access;
 pub mod cadence;
 pub mod calendar;
+pub mod entropy;
+pub mod forms;
 pub mod ident;
 pub mod period;
 pub mod scope;
+pub mod staffing;
 pub mod time;
 
 pub use cadence::{Cadence, CadenceError, Tier};

@@ -51,6 +51,15 @@ impl Channel {
         }
     }
 
+    /// `wholesale` or `retail`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Wholesale => "wholesale",
+            Self::Retail => "retail",
+        }
+    }
+
     /// Parses `wholesale` or `retail`.
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {

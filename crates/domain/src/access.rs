@@ -1,0 +1,272 @@
+//! Who may do what: roles, actions and the one policy every request is checked against.
+//!
+//! DOMAIN §1: a unit's people see only their unit; a regulator sees only units inside its jurisdiction (a subtree of
+//! administrative divisions); the system administrator manages accounts. Roles inside a unit come from posts held now
+//! (principal, director, officer); one person may hold posts in several units.
+
+use serde::Serialize;
+
+use crate::ident::DivisionCode;
+
+/// A post in a unit (DOMAIN §1, §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Post {
+    /// 主要负责人 — the principal person in charge.
+    Principal,
+    /// 质量安全总监 — the quality safety director.
+    Director,
+    /// 质量安全员 — a quality safety officer.
+    Officer,
+}
+
+impl Post {
+    /// Every post.
+    pub const ALL: [Self; 3] = [Self::Principal, Self::Director, Self::Officer];
+
+    /// `principal`, `director`, `officer`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Principal => "principal",
+            Self::Director => "director",
+            Self::Officer => "officer",
+        }
+    }
+
+    /// Parses a code as given by [`Post::code`].
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == s)
+    }
+
+    /// The Chinese title.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Principal => "主要负责人",
+            Self::Director => "质量安全总监",
+            Self::Officer => "质量安全员",
+        }
+    }
+}
+
+/// A unit as access control sees it: its id and the division it lies in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitRef {
+    /// The unit's id.
+    pub id: i64,
+    /// Its administrative division.
+    pub division: DivisionCode,
+}
+
+/// Who is asking: the signed-in account's standing, or nobody.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// Signed in at all.
+    pub authenticated: bool,
+    /// 系统管理员.
+    pub admin: bool,
+    /// Jurisdictions of a regulator account (市场监督管理部门), each a division subtree.
+    pub jurisdictions: Vec<DivisionCode>,
+    /// Posts held now: (unit id, post).
+    pub posts: Vec<(i64, Post)>,
+}
+
+impl Subject {
+    /// Nobody signed in.
+    #[must_use]
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+
+    /// Whether the subject holds `post` in `unit` now.
+    #[must_use]
+    pub fn holds(&self, unit: i64, post: Post) -> bool {
+        self.posts.iter().any(|&(u, p)| u == unit && p == post)
+    }
+
+    /// Whether the subject holds any post in `unit` now.
+    #[must_use]
+    pub fn member_of(&self, unit: i64) -> bool {
+        self.posts.iter().any(|&(u, _)| u == unit)
+    }
+
+    /// Whether a regulator's jurisdiction covers the division.
+    #[must_use]
+    pub fn oversees(&self, division: DivisionCode) -> bool {
+        self.jurisdictions.iter().any(|j| j.contains(division))
+    }
+
+    /// Whether the account is a regulator's.
+    #[must_use]
+    pub fn is_regulator(&self) -> bool {
+        !self.jurisdictions.is_empty()
+    }
+}
+
+/// Everything a route can do. Each route declares exactly one; [`authorize`] decides it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Pages and endpoints open to everyone: log-in, health, public documents.
+    Public,
+    /// The account's own pages: home, password change, log-out.
+    OwnAccount,
+    /// Start onboarding a new unit (the starter becomes its principal). Not for regulators.
+    CreateUnit,
+    /// Manage accounts (system administrator).
+    ManageAccounts,
+    /// Read a unit's dashboard, profile, people, training, risk list and duty texts.
+    ViewUnit,
+    /// Change a unit's profile (onboarding steps).
+    EditUnitProfile,
+    /// Add people, appoint and dismiss, create their log-ins.
+    ManagePeople,
+    /// Record training and assessments.
+    RecordTraining,
+    /// Make a new version of the risk control list.
+    EditRiskList,
+    /// Make a new version of the duty texts.
+    EditDutyTexts,
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// Go ahead.
+    Allow,
+    /// Sign in first (401 / redirect to log-in).
+    SignIn,
+    /// Signed in, but not allowed here (403, or 404 where existence must not leak).
+    Deny,
+}
+
+/// Decides whether `subject` may perform `action`, on `unit` when the action concerns one.
+///
+/// Unit-scoped actions without a unit are denied: a route that forgets its tenant fails closed.
+#[must_use]
+pub fn authorize(subject: &Subject, action: Action, unit: Option<UnitRef>) -> Decision {
+    use Decision::{Allow, Deny, SignIn};
+    if action == Action::Public {
+        return Allow;
+    }
+    if !subject.authenticated {
+        return SignIn;
+    }
+    let allowed = match action {
+        Action::Public | Action::OwnAccount => true,
+        Action::CreateUnit => !subject.is_regulator(),
+        Action::ManageAccounts => subject.admin,
+        Action::ViewUnit => {
+            unit.is_some_and(|u| subject.admin || subject.member_of(u.id) || subject.oversees(u.division))
+        }
+        Action::EditUnitProfile | Action::ManagePeople | Action::EditDutyTexts => {
+            unit.is_some_and(|u| subject.holds(u.id, Post::Principal))
+        }
+        Action::RecordTraining | Action::EditRiskList => {
+            unit.is_some_and(|u| subject.holds(u.id, Post::Principal) || subject.holds(u.id, Post::Director))
+        }
+    };
+    if allowed { Allow } else { Deny }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn division(s: &str) -> DivisionCode {
+        DivisionCode::parse(s).unwrap()
+    }
+
+    fn unit(id: i64) -> Option<UnitRef> {
+        Some(UnitRef {
+            id,
+            division: division("440305"),
+        })
+    }
+
+    fn member(post: Post) -> Subject {
+        Subject {
+            authenticated: true,
+            posts: vec![(1, post)],
+            ..Subject::default()
+        }
+    }
+
+    #[test]
+    fn anonymous_callers_may_only_use_public_routes() {
+        let nobody = Subject::anonymous();
+        assert_eq!(authorize(&nobody, Action::Public, None), Decision::Allow);
+        assert_eq!(authorize(&nobody, Action::ViewUnit, unit(1)), Decision::SignIn);
+        assert_eq!(authorize(&nobody, Action::OwnAccount, None), Decision::SignIn);
+    }
+
+    #[test]
+    fn a_units_people_see_only_their_unit() {
+        for post in Post::ALL {
+            let s = member(post);
+            assert_eq!(authorize(&s, Action::ViewUnit, unit(1)), Decision::Allow);
+            assert_eq!(authorize(&s, Action::ViewUnit, unit(2)), Decision::Deny);
+        }
+    }
+
+    #[test]
+    fn only_the_principal_appoints_and_only_principal_or_director_train() {
+        assert_eq!(
+            authorize(&member(Post::Principal), Action::ManagePeople, unit(1)),
+            Decision::Allow
+        );
+        assert_eq!(
+            authorize(&member(Post::Director), Action::ManagePeople, unit(1)),
+            Decision::Deny
+        );
+        assert_eq!(
+            authorize(&member(Post::Director), Action::RecordTraining, unit(1)),
+            Decision::Allow
+        );
+        assert_eq!(
+            authorize(&member(Post::Officer), Action::RecordTraining, unit(1)),
+            Decision::Deny
+        );
+        assert_eq!(
+            authorize(&member(Post::Principal), Action::ManagePeople, unit(2)),
+            Decision::Deny
+        );
+    }
+
+    #[test]
+    fn a_regulator_reads_units_inside_its_jurisdiction_only() {
+        let city = Subject {
+            authenticated: true,
+            jurisdictions: vec![division("440300")],
+            ..Subject::default()
+        };
+        assert_eq!(authorize(&city, Action::ViewUnit, unit(1)), Decision::Allow);
+        let elsewhere = Some(UnitRef {
+            id: 3,
+            division: division("110105"),
+        });
+        assert_eq!(authorize(&city, Action::ViewUnit, elsewhere), Decision::Deny);
+        assert_eq!(authorize(&city, Action::EditRiskList, unit(1)), Decision::Deny);
+        assert_eq!(authorize(&city, Action::CreateUnit, None), Decision::Deny);
+    }
+
+    #[test]
+    fn unit_actions_without_a_unit_fail_closed() {
+        let admin = Subject {
+            authenticated: true,
+            admin: true,
+            ..Subject::default()
+        };
+        assert_eq!(authorize(&admin, Action::ViewUnit, None), Decision::Deny);
+        assert_eq!(authorize(&admin, Action::ViewUnit, unit(9)), Decision::Allow);
+        assert_eq!(
+            authorize(&admin, Action::EditRiskList, unit(9)),
+            Decision::Deny,
+            "records are the unit's own"
+        );
+        assert_eq!(authorize(&admin, Action::ManageAccounts, None), Decision::Allow);
+    }
+}

@@ -1,0 +1,258 @@
+//! Units and the product categories they sell.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use zhian_domain::access::{Post, UnitRef};
+use zhian_domain::forms::UnitInfo;
+use zhian_domain::ident::DivisionCode;
+use zhian_domain::scope::{Category3Policy, Channel};
+
+use crate::models::{ProductRef, Unit};
+use crate::{Result, Store, StoreError, instant, micros};
+
+/// The person who starts onboarding, recorded as the unit's principal.
+#[derive(Debug, Clone)]
+pub struct Founder<'a> {
+    /// The account starting the unit.
+    pub user_id: i64,
+    /// The principal's name.
+    pub name: &'a str,
+    /// The first day of the principal's post.
+    pub from: NaiveDate,
+}
+
+fn count(r: &AnyRow, column: &str) -> Result<u64> {
+    u64::try_from(r.try_get::<i64, _>(column)?).map_err(|_| StoreError::Corrupt(column.to_owned()))
+}
+
+fn division(code: &str) -> Result<DivisionCode> {
+    DivisionCode::parse(code).map_err(|_| StoreError::Corrupt(format!("行政区划代码 {code}")))
+}
+
+fn unit_row(r: &AnyRow, products: Vec<ProductRef>) -> Result<Unit> {
+    let channel: String = r.try_get("channel")?;
+    let policy: String = r.try_get("category3_policy")?;
+    Ok(Unit {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        credit_code: r.try_get("credit_code")?,
+        address: r.try_get("address")?,
+        division: division(&r.try_get::<String, _>("division_code")?)?,
+        channel: Channel::parse(&channel).ok_or(StoreError::Corrupt(channel))?,
+        employees: count(r, "employees")?,
+        revenue_yuan: count(r, "revenue_yuan")?,
+        category3_policy: Category3Policy::parse(&policy).ok_or(StoreError::Corrupt(policy))?,
+        products,
+        created_at: instant(r.try_get("created_at")?),
+    })
+}
+
+fn signed(n: u64) -> Result<i64> {
+    i64::try_from(n).map_err(|_| StoreError::Refused("数值过大".into()))
+}
+
+async fn replace_products(
+    tx: &mut Transaction<'_, Any>,
+    unit_id: i64,
+    products: &[ProductRef],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("delete from unit_products where unit_id = $1")
+        .bind(unit_id)
+        .execute(&mut **tx)
+        .await?;
+    for p in products {
+        sqlx::query(
+            "insert into unit_products (unit_id, category_code, catalogue, catalogue_version, created_at) \
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(unit_id)
+        .bind(&p.category_code)
+        .bind(&p.catalogue)
+        .bind(&p.catalogue_version)
+        .bind(micros(now))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates a unit with its products and records the founder as its principal, all or nothing.
+    #[tracing::instrument(skip_all)]
+    pub async fn create_unit(
+        &self,
+        info: &UnitInfo,
+        products: &[ProductRef],
+        founder: &Founder<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let unit_id: i64 = sqlx::query(
+            "insert into units (name, credit_code, address, division_code, channel, employees, revenue_yuan, \
+             created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
+        )
+        .bind(&info.name)
+        .bind(info.credit_code.as_str())
+        .bind(&info.address)
+        .bind(info.division.to_string())
+        .bind(info.channel.code())
+        .bind(signed(info.employees)?)
+        .bind(signed(info.revenue_yuan)?)
+        .bind(founder.user_id)
+        .bind(micros(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        replace_products(&mut tx, unit_id, products, now).await?;
+        let person_id: i64 = sqlx::query(
+            "insert into people (unit_id, name, user_id, created_at, updated_at) values ($1, $2, $3, $4, $4) \
+             returning id",
+        )
+        .bind(unit_id)
+        .bind(founder.name)
+        .bind(founder.user_id)
+        .bind(micros(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        sqlx::query(
+            "insert into appointments (unit_id, person_id, post, employment, from_date, reason, created_by, \
+             created_at, updated_at) values ($1, $2, $3, 'full_time', $4, '创建单位', $5, $6, $6)",
+        )
+        .bind(unit_id)
+        .bind(person_id)
+        .bind(Post::Principal.code())
+        .bind(founder.from.to_string())
+        .bind(founder.user_id)
+        .bind(micros(now))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(unit_id)
+    }
+
+    /// Changes a unit's profile and products, all or nothing.
+    #[tracing::instrument(skip_all)]
+    pub async fn update_unit(
+        &self,
+        unit_id: i64,
+        info: &UnitInfo,
+        products: &[ProductRef],
+        policy: Category3Policy,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
+            "update units set name = $1, credit_code = $2, address = $3, division_code = $4, channel = $5, \
+             employees = $6, revenue_yuan = $7, category3_policy = $8, updated_at = $9 where id = $10",
+        )
+        .bind(&info.name)
+        .bind(info.credit_code.as_str())
+        .bind(&info.address)
+        .bind(info.division.to_string())
+        .bind(info.channel.code())
+        .bind(signed(info.employees)?)
+        .bind(signed(info.revenue_yuan)?)
+        .bind(match policy {
+            Category3Policy::Seed => "seed",
+            Category3Policy::Catalogue => "catalogue",
+        })
+        .bind(micros(now))
+        .bind(unit_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        replace_products(&mut tx, unit_id, products, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A unit with its products.
+    #[tracing::instrument(skip_all)]
+    pub async fn unit(&self, unit_id: i64) -> Result<Option<Unit>> {
+        let sql = "select id, name, credit_code, address, division_code, channel, employees, revenue_yuan, \
+                   category3_policy, created_at from units where id = $1";
+        let Some(r) = sqlx::query(sql).bind(unit_id).fetch_optional(&self.read).await? else {
+            return Ok(None);
+        };
+        let products = sqlx::query(
+            "select category_code, catalogue, catalogue_version from unit_products where unit_id = $1 \
+             order by category_code",
+        )
+        .bind(unit_id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|p| {
+            Ok(ProductRef {
+                category_code: p.try_get("category_code")?,
+                catalogue: p.try_get("catalogue")?,
+                catalogue_version: p.try_get("catalogue_version")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        unit_row(&r, products).map(Some)
+    }
+
+    /// What access control needs of a unit: its id and division.
+    #[tracing::instrument(skip_all)]
+    pub async fn unit_ref(&self, unit_id: i64) -> Result<Option<UnitRef>> {
+        let Some(r) = sqlx::query("select id, division_code from units where id = $1")
+            .bind(unit_id)
+            .fetch_optional(&self.read)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(UnitRef {
+            id: r.try_get("id")?,
+            division: division(&r.try_get::<String, _>("division_code")?)?,
+        }))
+    }
+
+    /// The units with ids in `ids`, by name (for an account's unit list).
+    #[tracing::instrument(skip_all)]
+    pub async fn units_named(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        let mut out: Vec<(i64, String)> = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(r) = sqlx::query("select id, name from units where id = $1")
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?
+            {
+                out.push((r.try_get("id")?, r.try_get("name")?));
+            }
+        }
+        out.sort_by(|a, b| a.1.cmp(&b.1));
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Units inside a division subtree (for regulators), by name.
+    #[tracing::instrument(skip_all)]
+    pub async fn units_in(&self, jurisdiction: DivisionCode) -> Result<Vec<(i64, String, DivisionCode)>> {
+        let code = jurisdiction.to_string();
+        let prefix = match jurisdiction.level() {
+            zhian_domain::ident::DivisionLevel::Province => &code[..2],
+            zhian_domain::ident::DivisionLevel::City => &code[..4],
+            zhian_domain::ident::DivisionLevel::County => &code[..],
+        };
+        sqlx::query("select id, name, division_code from units where division_code like $1 order by name")
+            .bind(format!("{prefix}%"))
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("name")?,
+                    division(&r.try_get::<String, _>("division_code")?)?,
+                ))
+            })
+            .collect()
+    }
+}
