@@ -29,6 +29,37 @@ pub enum Command {
     },
     /// 计算日管控、周排查、月调度的应办事项及完成状态
     Obligations(ObligationsArgs),
+    /// 启动服务（默认使用 ./zhian-data 下的嵌入式 SQLite）
+    Serve(ServeArgs),
+    /// 初始化：创建系统管理员并显示一次性密码
+    Init(DbArgs),
+    /// 执行数据库迁移
+    Migrate(DbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// 数据目录（默认 ./zhian-data；环境变量 ZHIAN_DATA_DIR）
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<String>,
+    /// 数据库地址：sqlite://… 或 postgres://…（默认数据目录中的 SQLite；环境变量 ZHIAN_DATABASE_URL）
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// 监听地址（默认 127.0.0.1:8080；环境变量 ZHIAN_ADDR）
+    #[arg(long, value_name = "HOST:PORT")]
+    pub addr: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// 载入演示数据（一个区县的示例单位、人员和监管账号）并显示演示账号
+    #[arg(long)]
+    pub demo: bool,
+    /// 在 TLS 之后运行：会话 Cookie 加 Secure 属性
+    #[arg(long)]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,9 @@ mod cadence;
 mod error;
 mod id;
 mod obligations;
+mod serve;
+
+pub use serve::Env;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -22,7 +25,7 @@ use args::{CadenceCommand, Cli, Command, IdCommand};
 
 /// Runs the command line given by `args` (the program name first), writing to `out` and `err`; returns the exit
 /// code.
-pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+pub fn run<I, T>(args: I, env: &Env, out: &mut dyn Write, err: &mut dyn Write) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -40,6 +43,9 @@ where
             command: IdCommand::Check(a),
         } => id::run(&a, out),
         Command::Obligations(a) => obligations::run(&a, out),
+        Command::Serve(a) => serve::serve(&a, env, out),
+        Command::Init(a) => serve::init(&a, env, out),
+        Command::Migrate(a) => serve::migrate(&a, env, out),
     };
     match result {
         Ok(code) => code,

@@ -96,6 +96,46 @@ pub(crate) fn parse_digits(s: &str) -> Option<u32> {
     s.parse().ok()
 }
 
+/// The clock, as a parameter. The `zhian` binary reads the system clock; tests pass a [`FixedClock`].
+pub trait Clock: Send + Sync {
+    /// The current instant.
+    fn now(&self) -> DateTime<Utc>;
+
+    /// Today's date in Asia/Shanghai.
+    fn today(&self) -> NaiveDate {
+        date_of_day(day_of_instant(self.now())).unwrap_or_default()
+    }
+}
+
+/// A clock that says what it is told; tests move it forward.
+#[derive(Debug)]
+pub struct FixedClock(std::sync::Mutex<DateTime<Utc>>);
+
+impl FixedClock {
+    /// A clock stopped at `at`.
+    #[must_use]
+    pub fn new(at: DateTime<Utc>) -> Self {
+        Self(std::sync::Mutex::new(at))
+    }
+
+    /// Moves the clock to `at`.
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = at;
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut t = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *t += by;
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// An inclusive range of calendar dates, `from` ≤ `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateRange {

@@ -1,0 +1,363 @@
+//! Reference data as data: the product catalogues that decide scope (licence, CCC, mandatory standards), the risk
+//! control list templates per product category, and the duty text templates. The files live in `content/` at the
+//! repository root and are compiled in; catalogues carry versions and effective dates, because they change yearly
+//! and a unit's classification must name the version it used (DOMAIN §2).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use thiserror::Error;
+use zhian_domain::scope::{ProductClass, Products};
+use zhian_domain::time::parse_iso_date;
+
+/// The embedded files: (name, text).
+const CATALOGUES: [(&str, &str); 3] = [
+    (
+        "licence-2024.json",
+        include_str!("../../../content/catalogues/licence-2024.json"),
+    ),
+    (
+        "ccc-2023.json",
+        include_str!("../../../content/catalogues/ccc-2023.json"),
+    ),
+    (
+        "gb-safety-2023.json",
+        include_str!("../../../content/catalogues/gb-safety-2023.json"),
+    ),
+];
+
+const TEMPLATES: [(&str, &str); 9] = [
+    (
+        "e-bike.json",
+        include_str!("../../../content/risk-templates/e-bike.json"),
+    ),
+    (
+        "gas-appliance.json",
+        include_str!("../../../content/risk-templates/gas-appliance.json"),
+    ),
+    (
+        "wire-cable.json",
+        include_str!("../../../content/risk-templates/wire-cable.json"),
+    ),
+    (
+        "power-bank.json",
+        include_str!("../../../content/risk-templates/power-bank.json"),
+    ),
+    (
+        "safety-helmet.json",
+        include_str!("../../../content/risk-templates/safety-helmet.json"),
+    ),
+    (
+        "children.json",
+        include_str!("../../../content/risk-templates/children.json"),
+    ),
+    (
+        "household-appliance.json",
+        include_str!("../../../content/risk-templates/household-appliance.json"),
+    ),
+    (
+        "fertiliser.json",
+        include_str!("../../../content/risk-templates/fertiliser.json"),
+    ),
+    (
+        "hazardous-chemical.json",
+        include_str!("../../../content/risk-templates/hazardous-chemical.json"),
+    ),
+];
+
+const DIRECTOR_DUTIES: &str = include_str!("../../../content/duties/director.md");
+const OFFICER_DUTIES: &str = include_str!("../../../content/duties/officer.md");
+
+/// A reference file that does not hold together.
+#[derive(Debug, Error)]
+pub enum ReferenceError {
+    /// Not the JSON schema.
+    #[error("参考数据 {file} 格式错误：{source}")]
+    Json {
+        /// The file.
+        file: &'static str,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// A value breaks a rule of the data.
+    #[error("参考数据 {file} 无效：{message}")]
+    Invalid {
+        /// The file.
+        file: &'static str,
+        /// Why.
+        message: String,
+    },
+}
+
+/// A product catalogue, one version of it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Catalogue {
+    /// `licence`, `ccc` or `gb-safety`.
+    pub catalogue: String,
+    /// e.g. `2023`.
+    pub version: String,
+    /// Title.
+    pub title: String,
+    /// When this version took effect.
+    pub effective_from: String,
+    /// Where it comes from and what was checked.
+    pub source_note: String,
+    /// Its categories.
+    pub categories: Vec<Category>,
+}
+
+/// A category of a catalogue.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Category {
+    /// Stable code, e.g. `ccc-10`.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Representative products.
+    pub products: Vec<String>,
+    /// Mandatory standards, if any.
+    #[serde(default)]
+    pub standards: Vec<String>,
+    /// In force from.
+    pub effective_from: String,
+    /// Withdrawn after, if ever.
+    pub effective_to: Option<String>,
+}
+
+impl Category {
+    /// Whether the category is in force on `day`.
+    #[must_use]
+    pub fn in_force(&self, day: NaiveDate) -> bool {
+        let from = parse_iso_date(&self.effective_from).is_none_or(|f| f <= day);
+        let to = self
+            .effective_to
+            .as_deref()
+            .and_then(parse_iso_date)
+            .is_none_or(|t| day <= t);
+        from && to
+    }
+}
+
+/// A risk control list template for a product category.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RiskTemplate {
+    /// Template code, e.g. `e-bike`.
+    pub category: String,
+    /// Name.
+    pub name: String,
+    /// Catalogue categories the template serves.
+    pub catalogue_refs: Vec<String>,
+    /// Template version.
+    pub version: u32,
+    /// Rows.
+    pub rows: Vec<TemplateRow>,
+}
+
+/// A row of a template (DOMAIN §6).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateRow {
+    /// 风险控制环节.
+    pub stage: String,
+    /// 风险点.
+    pub risk_point: String,
+    /// 风险描述.
+    pub description: String,
+    /// 管控措施.
+    pub measure: String,
+    /// 管控目标.
+    pub target: String,
+    /// 管控频次.
+    pub frequency: String,
+    /// 责任岗位.
+    pub role: String,
+    /// Daily check item.
+    pub daily_item: Option<String>,
+}
+
+/// All reference data, checked.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// Catalogues.
+    pub catalogues: Vec<Catalogue>,
+    /// Templates.
+    pub templates: Vec<RiskTemplate>,
+}
+
+const STAGES: [&str; 8] = [
+    "进货查验",
+    "标识标签",
+    "许可与认证",
+    "贮存陈列",
+    "销售过程",
+    "不合格品处置",
+    "召回与投诉",
+    "人员与制度",
+];
+const ROLES: [&str; 3] = ["officer", "director", "principal"];
+
+impl Reference {
+    /// Parses and checks the embedded files.
+    pub fn load() -> Result<Self, ReferenceError> {
+        let catalogues = CATALOGUES
+            .iter()
+            .map(|(file, text)| {
+                serde_json::from_str::<Catalogue>(text).map_err(|source| ReferenceError::Json { file, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let templates = TEMPLATES
+            .iter()
+            .map(|(file, text)| {
+                serde_json::from_str::<RiskTemplate>(text).map_err(|source| ReferenceError::Json { file, source })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let reference = Self { catalogues, templates };
+        reference.check()?;
+        Ok(reference)
+    }
+
+    fn check(&self) -> Result<(), ReferenceError> {
+        let invalid = |file, message: String| ReferenceError::Invalid { file, message };
+        let mut codes = std::collections::HashSet::new();
+        for (c, (file, _)) in self.catalogues.iter().zip(CATALOGUES) {
+            if catalogue_class(&c.catalogue).is_none() {
+                return Err(invalid(file, format!("未知目录类型 {}", c.catalogue)));
+            }
+            for cat in &c.categories {
+                if !cat.code.starts_with(&format!("{}-", c.catalogue)) || !codes.insert(cat.code.clone()) {
+                    return Err(invalid(file, format!("类别代码 {} 重复或前缀不符", cat.code)));
+                }
+                if parse_iso_date(&cat.effective_from).is_none() {
+                    return Err(invalid(file, format!("{} 的生效日期无效", cat.code)));
+                }
+            }
+        }
+        for (t, (file, _)) in self.templates.iter().zip(TEMPLATES) {
+            if let Some(r) = t.catalogue_refs.iter().find(|r| !codes.contains(*r)) {
+                return Err(invalid(file, format!("引用了不存在的类别 {r}")));
+            }
+            if t.rows.is_empty() {
+                return Err(invalid(file, "没有管控项".into()));
+            }
+            if let Some(row) = t
+                .rows
+                .iter()
+                .find(|r| !STAGES.contains(&r.stage.as_str()) || !ROLES.contains(&r.role.as_str()))
+            {
+                return Err(invalid(file, format!("管控项“{}”的环节或岗位无效", row.risk_point)));
+            }
+        }
+        Ok(())
+    }
+
+    /// A category and its catalogue, by code.
+    #[must_use]
+    pub fn category(&self, code: &str) -> Option<(&Catalogue, &Category)> {
+        self.catalogues
+            .iter()
+            .find_map(|c| c.categories.iter().find(|cat| cat.code == code).map(|cat| (c, cat)))
+    }
+
+    /// The product classes of a set of category codes (unknown codes are skipped; check them first).
+    #[must_use]
+    pub fn products_of(&self, codes: &[String]) -> Products {
+        codes
+            .iter()
+            .filter_map(|code| self.category(code))
+            .filter_map(|(c, _)| catalogue_class(&c.catalogue))
+            .collect()
+    }
+
+    /// A template by code.
+    #[must_use]
+    pub fn template(&self, code: &str) -> Option<&RiskTemplate> {
+        self.templates.iter().find(|t| t.category == code)
+    }
+
+    /// The templates serving any of the given categories.
+    #[must_use]
+    pub fn templates_for(&self, codes: &[String]) -> Vec<&RiskTemplate> {
+        self.templates
+            .iter()
+            .filter(|t| t.catalogue_refs.iter().any(|r| codes.contains(r)))
+            .collect()
+    }
+
+    /// A duty text for a unit: the template with the unit's name, date and the principal's title filled in.
+    #[must_use]
+    pub fn duty_text(&self, director: bool, unit_name: &str, effective: NaiveDate) -> String {
+        let template = if director { DIRECTOR_DUTIES } else { OFFICER_DUTIES };
+        template
+            .replace("{{unit_name}}", unit_name)
+            .replace("{{effective_date}}", &effective.format("%Y年%m月%d日").to_string())
+            .replace("{{principal_title}}", "主要负责人")
+    }
+}
+
+/// The product class a catalogue brings a seller under.
+#[must_use]
+pub fn catalogue_class(catalogue: &str) -> Option<ProductClass> {
+    match catalogue {
+        "licence" => Some(ProductClass::Licence),
+        "ccc" => Some(ProductClass::Ccc),
+        "gb-safety" => Some(ProductClass::GbSafety),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_reference_data_holds_together() {
+        let r = Reference::load().unwrap();
+        assert_eq!(r.catalogues.len(), 3);
+        assert!(r.templates.len() >= 8, "at least eight categories of templates");
+        for t in &r.templates {
+            assert!(
+                t.rows.iter().filter(|row| row.daily_item.is_some()).count() >= 6,
+                "{}: daily items",
+                t.category
+            );
+        }
+    }
+
+    #[test]
+    fn categories_map_to_product_classes() {
+        let r = Reference::load().unwrap();
+        let products = r.products_of(&["ccc-10".into(), "gb-safety-03".into(), "nonsense".into()]);
+        assert!(products.contains(ProductClass::Ccc) && products.contains(ProductClass::GbSafety));
+        assert!(!products.contains(ProductClass::Licence));
+        assert_eq!(
+            r.templates_for(&["ccc-10".into()])
+                .iter()
+                .map(|t| t.category.as_str())
+                .collect::<Vec<_>>(),
+            ["e-bike"]
+        );
+    }
+
+    #[test]
+    fn later_additions_are_in_force_only_from_their_date() {
+        let r = Reference::load().unwrap();
+        let ebike_battery = r
+            .catalogues
+            .iter()
+            .flat_map(|c| &c.categories)
+            .find(|c| c.effective_from == "2025-11-01")
+            .expect("e-bike batteries and chargers join CCC on 2025-11-01");
+        assert!(!ebike_battery.in_force(parse_iso_date("2025-10-31").unwrap()));
+        assert!(ebike_battery.in_force(parse_iso_date("2025-11-01").unwrap()));
+    }
+
+    #[test]
+    fn duty_texts_are_filled_in() {
+        let r = Reference::load().unwrap();
+        let text = r.duty_text(true, "示例商行", parse_iso_date("2026-03-01").unwrap());
+        assert!(text.contains("示例商行质量安全总监职责") && text.contains("2026年03月01日"));
+        assert!(!text.contains("{{"), "no placeholder left");
+        assert!(
+            r.duty_text(false, "示例商行", parse_iso_date("2026-03-01").unwrap())
+                .contains("质量安全员")
+        );
+    }
+}

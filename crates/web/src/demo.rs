@@ -1,0 +1,244 @@
+//! A realistic county to try zhian with: three units in Shenzhen's Nanshan district — an e-bike retailer, a wires and
+//! cables wholesaler and a supermarket chain's store — with their people, assessments, appointments, risk lists and
+//! duty texts, and the district regulator. Loaded once; every load gives the demo accounts fresh passwords, which
+//! are returned to be printed (there are no default passwords, not even in the demo).
+
+use zhian_domain::access::Post;
+use zhian_domain::forms::{AppointmentForm, PersonForm, TrainingForm, UnitForm};
+use zhian_domain::ident::DivisionCode;
+use zhian_store::models::NewUser;
+
+use crate::auth::{self, Ctx};
+use crate::error::AppError;
+use crate::{AppState, usecases};
+
+/// A demo log-in to print: (who, username, password).
+pub type DemoLogin = (String, String, String);
+
+struct DemoPerson {
+    name: &'static str,
+    id_number: &'static str,
+    post: Post,
+    username: Option<&'static str>,
+}
+
+struct DemoUnit {
+    form: [&'static str; 7],
+    categories: &'static [&'static str],
+    principal: (&'static str, &'static str),
+    staff: &'static [DemoPerson],
+}
+
+const UNITS: [DemoUnit; 3] = [
+    DemoUnit {
+        form: [
+            "深圳市南山区示例电动车商行",
+            "92440305MA5G7K3L2A",
+            "深圳市南山区桃园路 18 号",
+            "440305",
+            "retail",
+            "8",
+            "2600000",
+        ],
+        categories: &["ccc-10", "ccc-18", "gb-safety-03"],
+        principal: ("李强", "ebike.principal"),
+        staff: &[DemoPerson {
+            name: "王芳",
+            id_number: "440305198507160027",
+            post: Post::Officer,
+            username: Some("ebike.officer"),
+        }],
+    },
+    DemoUnit {
+        form: [
+            "深圳市示例电线电缆批发有限公司",
+            "91440305MA5F8N2Q4W",
+            "深圳市南山区沙河西路 200 号",
+            "440305",
+            "wholesale",
+            "35",
+            "86000000",
+        ],
+        categories: &["licence-06", "ccc-01"],
+        principal: ("陈建国", "cable.principal"),
+        staff: &[
+            DemoPerson {
+                name: "刘洋",
+                id_number: "44030519900102003X",
+                post: Post::Director,
+                username: Some("cable.director"),
+            },
+            DemoPerson {
+                name: "赵丽",
+                id_number: "440305199208150042",
+                post: Post::Officer,
+                username: None,
+            },
+        ],
+    },
+    DemoUnit {
+        form: [
+            "示例连锁超市（南山店）",
+            "91440305MA5H1P6R87",
+            "深圳市南山区南海大道 3000 号",
+            "440305",
+            "retail",
+            "120",
+            "60000000",
+        ],
+        categories: &["ccc-07", "gb-safety-01"],
+        principal: ("周明", "market.principal"),
+        staff: &[
+            DemoPerson {
+                name: "孙婷",
+                id_number: "440305198811200054",
+                post: Post::Director,
+                username: None,
+            },
+            DemoPerson {
+                name: "吴磊",
+                id_number: "440305199505050064",
+                post: Post::Officer,
+                username: Some("market.officer"),
+            },
+            DemoPerson {
+                name: "郑洁",
+                id_number: "440305198309090072",
+                post: Post::Officer,
+                username: None,
+            },
+        ],
+    },
+];
+
+/// The regulator's account: (name, username, jurisdiction).
+const REGULATOR: (&str, &str, &str) = ("南山区市场监督管理局 张敏", "nanshan.regulator", "440305");
+
+/// Loads the demo county unless it is there, then sets fresh passwords for every demo account and returns them.
+pub async fn load(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
+    let mut logins = Vec::new();
+    let loaded = state.store.user_by_username(UNITS[0].principal.1).await?.is_some();
+    if !loaded {
+        for unit in &UNITS {
+            load_unit(state, unit).await?;
+        }
+        let regulator = account(state, REGULATOR.1, REGULATOR.0).await?;
+        let division = DivisionCode::parse(REGULATOR.2).map_err(|e| AppError::Internal(e.to_string()))?;
+        state
+            .store
+            .grant_jurisdiction(regulator, division, state.clock.now())
+            .await?;
+        tracing::info!("demo county loaded");
+    }
+    for unit in &UNITS {
+        logins.push((
+            format!("{}（{}，主要负责人）", unit.principal.0, unit.form[0]),
+            unit.principal.1.to_owned(),
+            String::new(),
+        ));
+        for p in unit.staff.iter().filter(|p| p.username.is_some()) {
+            logins.push((
+                format!("{}（{}，{}）", p.name, unit.form[0], p.post.label()),
+                p.username.unwrap_or_default().to_owned(),
+                String::new(),
+            ));
+        }
+    }
+    logins.push((REGULATOR.0.to_owned(), REGULATOR.1.to_owned(), String::new()));
+    for (_, username, password) in &mut logins {
+        *password = reset_password(state, username).await?;
+    }
+    Ok(logins)
+}
+
+async fn account(state: &AppState, username: &str, name: &str) -> Result<i64, AppError> {
+    let hash = auth::hash_password_blocking(state, auth::new_password(state.entropy.as_ref())).await?;
+    let new = NewUser {
+        username,
+        display_name: name,
+        password_hash: &hash,
+        is_admin: false,
+        must_change_password: false,
+    };
+    Ok(state.store.create_user(&new, state.clock.now()).await?)
+}
+
+async fn reset_password(state: &AppState, username: &str) -> Result<String, AppError> {
+    let user = state
+        .store
+        .user_by_username(username)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let password = auth::new_password(state.entropy.as_ref());
+    let hash = auth::hash_password_blocking(state, password.clone()).await?;
+    state
+        .store
+        .set_password(user.id, &hash, false, state.clock.now())
+        .await?;
+    Ok(password)
+}
+
+async fn load_unit(state: &AppState, unit: &DemoUnit) -> Result<(), AppError> {
+    let [
+        name,
+        credit_code,
+        address,
+        division_code,
+        channel,
+        employees,
+        revenue_yuan,
+    ] = unit.form;
+    let form = UnitForm {
+        name: name.into(),
+        credit_code: credit_code.into(),
+        address: address.into(),
+        division_code: division_code.into(),
+        channel: channel.into(),
+        employees: employees.into(),
+        revenue_yuan: revenue_yuan.into(),
+    };
+    let principal = account(state, unit.principal.1, unit.principal.0).await?;
+    let user = state.store.user(principal).await?.ok_or(AppError::NotFound)?;
+    let mut ctx = Ctx {
+        user: Some(user),
+        session: None,
+        subject: Default::default(),
+        unit: None,
+        csrf: String::new(),
+        api: false,
+    };
+    let categories: Vec<String> = unit.categories.iter().map(|c| (*c).to_owned()).collect();
+    let unit_id = usecases::create_unit(state, &ctx, &form, &categories, unit.principal.0).await?;
+    ctx.unit = state.store.unit_ref(unit_id).await?;
+    let today = state.clock.today();
+    let trained = today - chrono::Duration::days(30);
+    for p in unit.staff {
+        let form = PersonForm {
+            name: p.name.into(),
+            id_number: p.id_number.into(),
+            phone: String::new(),
+        };
+        let person_id = usecases::add_person(state, unit_id, &form).await?;
+        let training = TrainingForm {
+            person_id: person_id.to_string(),
+            date: trained.to_string(),
+            content: "《产品质量法》、市场监管总局令第76号及本单位产品强制性国家标准".into(),
+            hours: "4".into(),
+            score: "88".into(),
+            passed: "true".into(),
+        };
+        usecases::add_training(state, &ctx, unit_id, &training).await?;
+        let appointment = AppointmentForm {
+            person_id: person_id.to_string(),
+            post: p.post.code().into(),
+            employment: "part_time".into(),
+            from: (trained + chrono::Duration::days(1)).to_string(),
+            reason: "单位任命文件".into(),
+        };
+        usecases::appoint(state, &ctx, unit_id, &appointment).await?;
+        if let Some(username) = p.username {
+            usecases::create_account(state, unit_id, person_id, username).await?;
+        }
+    }
+    Ok(())
+}

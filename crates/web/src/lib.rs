@@ -1,0 +1,133 @@
+//! zhian's web server: the unit's workspace (Chinese, server-rendered, usable on a phone) and the JSON API under
+//! `/api/v1`, both behind one route table in which every route names the [`Action`] it performs.
+//!
+//! A request passes one guard ([`auth::guard`]) before its handler: the session is read, the tenant (the
+//! `{unit_id}` in the path) is loaded, the domain's [`authorize`](zhian_domain::access::authorize) decides, and a
+//! state-changing request must carry the session's CSRF token. Handlers stay thin: parse → domain → store.
+//!
+//! [`Action`]: zhian_domain::access::Action
+
+mod api;
+pub mod auth;
+pub mod demo;
+mod error;
+mod forms;
+mod openapi;
+mod pages;
+pub mod routes;
+mod usecases;
+mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tokio::net::TcpListener;
+use zhian_domain::entropy::Entropy;
+use zhian_domain::time::Clock;
+use zhian_reference::Reference;
+use zhian_store::Store;
+
+pub use auth::{Throttle, hash_password, new_password};
+pub use error::AppError;
+
+/// The largest request body accepted, in bytes. Forms and JSON here are small; photos come with their own limit.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure` (the server is reached over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// How long a session lasts without signing in again.
+    pub session_hours: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_hours: 12,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Store,
+    /// The clock (read by the binary, passed in).
+    pub clock: Arc<dyn Clock>,
+    /// Randomness for tokens and passwords (passed in).
+    pub entropy: Arc<dyn Entropy>,
+    /// Reference catalogues and templates.
+    pub reference: Arc<Reference>,
+    /// Log-in throttling.
+    pub throttle: Arc<Throttle>,
+    /// Settings.
+    pub settings: Arc<Settings>,
+    /// An Argon2id hash of a random password, checked when an account does not exist so that timing does not
+    /// tell which usernames do.
+    pub dummy_hash: Arc<str>,
+}
+
+impl AppState {
+    /// A state over a store, with the clock and randomness given.
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        entropy: Arc<dyn Entropy>,
+        settings: Settings,
+    ) -> Result<Self, AppError> {
+        let reference = Reference::load().map_err(|e| AppError::Internal(e.to_string()))?;
+        let dummy_hash = hash_password(&new_password(entropy.as_ref()), entropy.as_ref())?.into();
+        Ok(Self {
+            dummy_hash,
+            store,
+            clock,
+            entropy,
+            reference: Arc::new(reference),
+            throttle: Arc::new(Throttle::default()),
+            settings: Arc::new(settings),
+        })
+    }
+}
+
+/// Creates the first administrator when there is no account at all; returns the log-in to print once.
+pub async fn bootstrap_admin(state: &AppState) -> Result<Option<(String, String)>, AppError> {
+    if state.store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let password = new_password(state.entropy.as_ref());
+    let hash = auth::hash_password_blocking(state, password.clone()).await?;
+    let new = zhian_store::models::NewUser {
+        username: "admin",
+        display_name: "系统管理员",
+        password_hash: &hash,
+        is_admin: true,
+        must_change_password: true,
+    };
+    state.store.create_user(&new, state.clock.now()).await?;
+    tracing::info!("first administrator created");
+    Ok(Some(("admin".to_owned(), password)))
+}
+
+/// The whole application: every route of the table behind its guard, plus the fixed layers.
+pub fn router(state: AppState) -> Router {
+    routes::build(state.clone())
+        .layer(axum::middleware::from_fn(auth::security_headers))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,173 @@
+//! The OpenAPI 3.1 document of `/api/v1`, built from the route table so that every API route is described.
+
+use serde_json::{Map, Value, json};
+use zhian_domain::access::Action;
+
+use crate::routes::{RouteSpec, table};
+
+/// (summary, request schema, response schema) of an API route.
+fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static str) {
+    match (spec.method.as_str(), spec.path) {
+        ("GET", "/api/v1/openapi.json") => ("本文档", None, "Object"),
+        ("POST", "/api/v1/session") => ("登录：设置会话 Cookie，返回 CSRF 令牌", Some("Login"), "Session"),
+        ("DELETE", "/api/v1/session") => ("退出登录", None, "Empty"),
+        ("GET", "/api/v1/me") => ("当前账号、岗位与单位", None, "Me"),
+        ("POST", "/api/v1/me/password") => ("修改密码（其他会话随之失效）", Some("PasswordChange"), "Empty"),
+        ("GET", "/api/v1/catalogues") => ("现行产品目录（生产许可、CCC、强制性国家标准）", None, "Catalogues"),
+        ("POST", "/api/v1/units") => (
+            "登记单位：调用者成为主要负责人；返回适用判断与配备情况",
+            Some("UnitInput"),
+            "Unit",
+        ),
+        ("GET", "/api/v1/units/{unit_id}") => ("单位信息、适用判断与配备情况", None, "Unit"),
+        ("PUT", "/api/v1/units/{unit_id}") => ("修改单位信息与产品类别", Some("UnitInput"), "Unit"),
+        ("GET", "/api/v1/units/{unit_id}/people") => ("人员名单（身份证号码脱敏）", None, "People"),
+        ("POST", "/api/v1/units/{unit_id}/people") => ("添加人员", Some("PersonInput"), "Person"),
+        ("GET", "/api/v1/units/{unit_id}/appointments") => ("任职记录（含历史）", None, "Appointments"),
+        ("POST", "/api/v1/units/{unit_id}/appointments") => {
+            ("任命（须有通过的考核记录）", Some("AppointmentInput"), "Appointment")
+        }
+        ("POST", "/api/v1/units/{unit_id}/appointments/{appointment_id}/end") => {
+            ("办理离任", Some("EndInput"), "Empty")
+        }
+        ("GET", "/api/v1/units/{unit_id}/trainings") => ("培训考核记录", None, "Trainings"),
+        ("POST", "/api/v1/units/{unit_id}/trainings") => ("录入培训考核记录", Some("TrainingInput"), "Created"),
+        ("GET", "/api/v1/units/{unit_id}/risk-list") => ("风险管控清单（?version=N 查看历史版本）", None, "RiskList"),
+        ("POST", "/api/v1/units/{unit_id}/risk-list") => ("保存风险管控清单新版本", Some("RiskListInput"), "Version"),
+        ("GET", "/api/v1/units/{unit_id}/duties/{kind}") => {
+            ("岗位职责文本（kind: director | officer）", None, "DutyText")
+        }
+        ("PUT", "/api/v1/units/{unit_id}/duties/{kind}") => ("保存岗位职责新版本", Some("DutyInput"), "Version"),
+        _ => ("", None, "Object"),
+    }
+}
+
+fn schema(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn schemas() -> Value {
+    let s = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
+    let text = json!({"type": "string"});
+    let int = json!({"type": "integer"});
+    let risk_row = s(
+        json!({"stage": text, "risk_point": text, "description": text, "measure": text, "target": text,
+               "frequency": text, "role": {"type": "string", "enum": ["principal", "director", "officer"]},
+               "daily_item": {"type": ["string", "null"]}}),
+        &[
+            "stage",
+            "risk_point",
+            "description",
+            "measure",
+            "target",
+            "frequency",
+            "role",
+        ],
+    );
+    json!({
+        "Login": s(json!({"username": text, "password": text}), &["username", "password"]),
+        "Session": s(json!({"csrf_token": text, "user": {"type": "object"}}), &["csrf_token"]),
+        "PasswordChange": s(json!({"current": text, "new": text}), &["current", "new"]),
+        "Me": {"type": "object"},
+        "Catalogues": {"type": "array", "items": {"type": "object"}},
+        "UnitInput": s(json!({
+            "name": text, "credit_code": text, "address": text,
+            "division_code": {"type": "string", "pattern": "^[0-9]{6}$"},
+            "channel": {"type": "string", "enum": ["wholesale", "retail"]},
+            "employees": {"type": ["integer", "string"], "minimum": 0},
+            "revenue_yuan": {"type": ["integer", "string"], "minimum": 0},
+            "categories": {"type": "array", "items": text}, "principal_name": text,
+            "category3_policy": {"type": "string", "enum": ["seed", "catalogue"]}}),
+            &["name", "credit_code", "address", "division_code", "channel", "employees", "revenue_yuan"]),
+        "Unit": s(json!({"id": int, "name": text, "credit_code": text, "assessment": {"type": "object"}, "staffing": {"type": "object"}}), &["id"]),
+        "PersonInput": s(json!({"name": text, "id_number": text, "phone": text}), &["name"]),
+        "Person": s(json!({"id": int, "name": text, "id_number_masked": {"type": ["string", "null"]}, "phone": text, "has_account": {"type": "boolean"}}), &["id", "name"]),
+        "People": {"type": "array", "items": schema("Person")},
+        "AppointmentInput": s(json!({"person_id": int, "post": {"type": "string", "enum": ["principal", "director", "officer"]},
+            "employment": {"type": "string", "enum": ["full_time", "part_time"]}, "from": {"type": "string", "format": "date"}, "reason": text}),
+            &["person_id", "post", "employment", "from"]),
+        "Appointment": {"type": "object"},
+        "Appointments": {"type": "array", "items": schema("Appointment")},
+        "EndInput": s(json!({"to": {"type": "string", "format": "date"}, "end_reason": text}), &["to", "end_reason"]),
+        "TrainingInput": s(json!({"person_id": int, "date": {"type": "string", "format": "date"}, "content": text,
+            "hours": {"type": ["number", "string"]}, "score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100}, "passed": {"type": "boolean"}}),
+            &["person_id", "date", "content", "hours"]),
+        "Trainings": {"type": "array", "items": {"type": "object"}},
+        "Created": s(json!({"id": int}), &["id"]),
+        "RiskRow": risk_row,
+        "RiskListInput": s(json!({"rows": {"type": "array", "items": schema("RiskRow")}, "note": text}), &["rows"]),
+        "RiskList": s(json!({"version": int, "rows": {"type": "array", "items": schema("RiskRow")}, "versions": {"type": "array"}}), &["version", "rows"]),
+        "DutyInput": s(json!({"body": text}), &["body"]),
+        "DutyText": s(json!({"kind": text, "title": text, "version": int, "body": text}), &["kind", "version", "body"]),
+        "Version": s(json!({"version": int}), &["version"]),
+        "Empty": {"type": "null"},
+        "Object": {"type": "object"},
+        "Error": s(json!({"error": {"type": "object", "properties": {
+            "status": int, "code": text, "message": text,
+            "fields": {"type": "array", "items": s(json!({"pointer": text, "message": text}), &["pointer", "message"])}}}}), &["error"]),
+    })
+}
+
+/// The document.
+#[must_use]
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for spec in table().iter().filter(|s| s.api) {
+        let (summary, request, response) = describe(spec);
+        let mut op = Map::new();
+        op.insert("summary".into(), json!(summary));
+        op.insert("x-zhian-action".into(), json!(spec.action));
+        let params: Vec<Value> = spec
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": if name == "kind" { "string" } else { "integer" }}}))
+            .collect();
+        if !params.is_empty() {
+            op.insert("parameters".into(), json!(params));
+        }
+        if let Some(request) = request {
+            op.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {"application/json": {"schema": schema(request)}}}),
+            );
+        }
+        if spec.action != Action::Public {
+            op.insert("security".into(), json!([{"session": [], "csrf": []}]));
+        }
+        let ok = if spec.method == axum::http::Method::POST && response != "Empty" {
+            "201"
+        } else {
+            "200"
+        };
+        let ok = if spec.path == "/api/v1/session" && spec.method == axum::http::Method::POST {
+            "200"
+        } else {
+            ok
+        };
+        op.insert(
+            "responses".into(),
+            json!({
+                ok: {"description": "成功", "content": {"application/json": {"schema": schema(response)}}},
+                "default": {"description": "错误", "content": {"application/json": {"schema": schema("Error")}}},
+            }),
+        );
+        let item = paths.entry(spec.path.to_owned()).or_insert_with(|| json!({}));
+        if let Some(map) = item.as_object_mut() {
+            map.insert(spec.method.as_str().to_ascii_lowercase(), Value::Object(op));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "zhian（质安）API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "工业产品销售单位落实质量安全主体责任。会话 Cookie 认证；改变状态的请求须带 X-CSRF-Token 头。错误以 JSON 返回，含字段指针与中文说明。"},
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "zhian_session"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},
+            },
+        },
+    })
+}

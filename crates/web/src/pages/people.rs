@@ -1,0 +1,276 @@
+//! People, appointments, log-ins and training records.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use zhian_domain::access::{Action, Decision, authorize};
+use zhian_domain::forms::{AppointmentForm, FieldErrors, PersonForm, TrainingForm};
+use zhian_store::models::{Appointment, Person, Training};
+
+use super::{Layout, PageResult, render};
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::forms::Fields;
+use crate::{AppState, usecases, view};
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    layout: Layout,
+    unit_id: i64,
+    today: String,
+    can_manage: bool,
+    people: Vec<Person>,
+    current: Vec<Appointment>,
+    history: Vec<Appointment>,
+    person: PersonForm,
+    appoint: AppointmentForm,
+    errors: FieldErrors,
+    new_account: Option<(String, String)>,
+}
+
+/// What a people page shows besides the lists: the forms as submitted, errors, a new log-in.
+#[derive(Default)]
+struct PeopleExtras {
+    person: PersonForm,
+    appoint: AppointmentForm,
+    errors: FieldErrors,
+    new_account: Option<(String, String)>,
+    notice: Option<String>,
+}
+
+async fn people_page(state: &AppState, ctx: &Ctx, status: StatusCode, extras: PeopleExtras) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let people = state.store.people(unit_id).await?;
+    let (current, history): (Vec<_>, Vec<_>) = state
+        .store
+        .appointments(unit_id)
+        .await?
+        .into_iter()
+        .partition(|a| a.to.is_none());
+    let mut layout = Layout::for_unit(state, ctx, "人员与任命").await?;
+    layout.notice = extras.notice;
+    let page = PeoplePage {
+        layout,
+        unit_id,
+        today: state.clock.today().to_string(),
+        can_manage: authorize(&ctx.subject, Action::ManagePeople, ctx.unit) == Decision::Allow,
+        people,
+        current,
+        history,
+        person: extras.person,
+        appoint: extras.appoint,
+        errors: extras.errors,
+        new_account: extras.new_account,
+    };
+    Ok(render(status, &page))
+}
+
+/// `GET /units/{unit_id}/people`.
+pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+    people_page(&state, &ctx, StatusCode::OK, PeopleExtras::default()).await
+}
+
+fn back(ctx: &Ctx, to: &str) -> PageResult {
+    Ok(Redirect::to(&format!("/units/{}/{to}", ctx.unit_id()?)).into_response())
+}
+
+/// `POST /units/{unit_id}/people`.
+pub async fn add(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
+    let form = PersonForm {
+        name: fields.get("name").into(),
+        id_number: fields.get("id_number").into(),
+        phone: fields.get("phone").into(),
+    };
+    match usecases::add_person(&state, ctx.unit_id()?, &form).await {
+        Ok(_) => back(&ctx, "people"),
+        Err(AppError::Invalid(errors)) => {
+            people_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PeopleExtras {
+                    person: form,
+                    errors,
+                    ..PeopleExtras::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /units/{unit_id}/appointments`.
+pub async fn appoint(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
+    let form = AppointmentForm {
+        person_id: fields.get("person_id").into(),
+        post: fields.get("post").into(),
+        employment: fields.get("employment").into(),
+        from: fields.get("from").into(),
+        reason: fields.get("reason").into(),
+    };
+    match usecases::appoint(&state, &ctx, ctx.unit_id()?, &form).await {
+        Ok(_) => back(&ctx, "people"),
+        Err(AppError::Invalid(errors)) => {
+            people_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PeopleExtras {
+                    appoint: form,
+                    errors,
+                    ..PeopleExtras::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /units/{unit_id}/appointments/{appointment_id}/end`.
+pub async fn end(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+    fields: Fields,
+) -> PageResult {
+    match usecases::end_appointment(&state, ctx.unit_id()?, id, fields.get("to"), fields.get("end_reason")).await {
+        Ok(()) => back(&ctx, "people"),
+        Err(AppError::Invalid(errors)) => {
+            people_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PeopleExtras {
+                    errors,
+                    ..PeopleExtras::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /units/{unit_id}/people/{person_id}/account`: shows the one-time password once, on this response only.
+pub async fn create_account(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, person_id)): Path<(i64, i64)>,
+    fields: Fields,
+) -> PageResult {
+    match usecases::create_account(&state, ctx.unit_id()?, person_id, fields.get("username")).await {
+        Ok(account) => {
+            people_page(
+                &state,
+                &ctx,
+                StatusCode::OK,
+                PeopleExtras {
+                    new_account: Some(account),
+                    ..PeopleExtras::default()
+                },
+            )
+            .await
+        }
+        Err(AppError::Invalid(errors)) => {
+            people_page(
+                &state,
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PeopleExtras {
+                    errors,
+                    ..PeopleExtras::default()
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "training.html")]
+struct TrainingPage {
+    layout: Layout,
+    unit_id: i64,
+    today: String,
+    can_record: bool,
+    people: Vec<Person>,
+    records: Vec<(Training, String)>,
+    form: TrainingForm,
+    errors: FieldErrors,
+}
+
+async fn training_page(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    form: TrainingForm,
+    errors: FieldErrors,
+    notice: Option<String>,
+) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let mut layout = Layout::for_unit(state, ctx, "培训考核").await?;
+    layout.notice = notice;
+    let records = state.store.trainings(unit_id).await?.into_iter().map(|t| {
+        let hours = view::hours(t.tenth_hours);
+        (t, hours)
+    });
+    let page = TrainingPage {
+        layout,
+        unit_id,
+        today: state.clock.today().to_string(),
+        can_record: authorize(&ctx.subject, Action::RecordTraining, ctx.unit) == Decision::Allow,
+        people: state.store.people(unit_id).await?,
+        records: records.collect(),
+        form,
+        errors,
+    };
+    Ok(render(status, &page))
+}
+
+/// `GET /units/{unit_id}/training`.
+pub async fn training(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+    training_page(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        TrainingForm::default(),
+        FieldErrors::default(),
+        None,
+    )
+    .await
+}
+
+/// `POST /units/{unit_id}/training`.
+pub async fn add_training(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
+    let form = TrainingForm {
+        person_id: fields.get("person_id").into(),
+        date: fields.get("date").into(),
+        content: fields.get("content").into(),
+        hours: fields.get("hours").into(),
+        score: fields.get("score").into(),
+        passed: fields.get("passed").into(),
+    };
+    match usecases::add_training(&state, &ctx, ctx.unit_id()?, &form).await {
+        Ok(_) => {
+            training_page(
+                &state,
+                &ctx,
+                StatusCode::OK,
+                TrainingForm::default(),
+                FieldErrors::default(),
+                Some("已保存培训考核记录".into()),
+            )
+            .await
+        }
+        Err(AppError::Invalid(errors)) => {
+            training_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, form, errors, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

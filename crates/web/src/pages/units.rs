@@ -1,0 +1,235 @@
+//! Onboarding, the unit's profile and its dashboard.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use zhian_domain::access::{Action, Decision, Post, authorize};
+use zhian_domain::forms::{FieldErrors, UnitForm};
+use zhian_domain::scope::Category3Policy;
+
+use super::{Layout, PageResult, render};
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::forms::Fields;
+use crate::usecases::{self, Overview};
+use crate::{AppState, view};
+
+/// A catalogue's in-force categories, for the checkboxes.
+pub struct CatalogueView {
+    title: String,
+    version: String,
+    open: bool,
+    categories: Vec<(String, String, String)>,
+}
+
+fn catalogue_views(state: &AppState, selected: &[String]) -> Vec<CatalogueView> {
+    let today = state.clock.today();
+    state
+        .reference
+        .catalogues
+        .iter()
+        .map(|c| {
+            let categories: Vec<(String, String, String)> = c
+                .categories
+                .iter()
+                .filter(|cat| cat.in_force(today))
+                .map(|cat| {
+                    let mut hint = cat.products.iter().take(4).cloned().collect::<Vec<_>>().join("、");
+                    if cat.products.len() > 4 {
+                        hint.push('等');
+                    }
+                    (cat.code.clone(), cat.name.clone(), hint)
+                })
+                .collect();
+            let open = categories.iter().any(|(code, _, _)| selected.contains(code));
+            CatalogueView {
+                title: c.title.clone(),
+                version: c.version.clone(),
+                open,
+                categories,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "unit_form.html")]
+struct UnitFormPage {
+    layout: Layout,
+    creating: bool,
+    action: String,
+    form: UnitForm,
+    principal_name: String,
+    policy: String,
+    selected: Vec<String>,
+    catalogues: Vec<CatalogueView>,
+    errors: FieldErrors,
+}
+
+fn unit_form(fields: &Fields) -> UnitForm {
+    UnitForm {
+        name: fields.get("name").to_owned(),
+        credit_code: fields.get("credit_code").to_owned(),
+        address: fields.get("address").to_owned(),
+        division_code: fields.get("division_code").to_owned(),
+        channel: fields.get("channel").to_owned(),
+        employees: fields.get("employees").to_owned(),
+        revenue_yuan: fields.get("revenue_yuan").to_owned(),
+    }
+}
+
+/// `GET /units/new`.
+pub async fn new_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+    let principal_name = ctx.user()?.display_name.clone();
+    let page = UnitFormPage {
+        layout: Layout::new(&ctx, "登记单位"),
+        creating: true,
+        action: "/units/new".into(),
+        form: UnitForm::default(),
+        principal_name,
+        policy: "seed".into(),
+        selected: Vec::new(),
+        catalogues: catalogue_views(&state, &[]),
+        errors: FieldErrors::default(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// `POST /units/new`: creates the unit and goes to its dashboard, or shows the form again with the errors.
+pub async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
+    let form = unit_form(&fields);
+    let selected = fields.all("categories");
+    let principal_name = fields.get("principal_name").to_owned();
+    match usecases::create_unit(&state, &ctx, &form, &selected, &principal_name).await {
+        Ok(id) => Ok(Redirect::to(&format!("/units/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = UnitFormPage {
+                layout: Layout::new(&ctx, "登记单位"),
+                creating: true,
+                action: "/units/new".into(),
+                catalogues: catalogue_views(&state, &selected),
+                form,
+                principal_name,
+                policy: "seed".into(),
+                selected,
+                errors,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    o: Overview,
+    channel: &'static str,
+    scale: &'static str,
+    revenue: String,
+    basis: Vec<String>,
+    gaps: Vec<String>,
+    principals: String,
+    directors: String,
+    officers: String,
+    risk_version: Option<i64>,
+    can_edit_profile: bool,
+}
+
+fn names(v: Vec<String>) -> String {
+    if v.is_empty() { "—".to_owned() } else { v.join("、") }
+}
+
+/// `GET /units/{unit_id}`: what applies, what is staffed, what is missing.
+pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let o = usecases::overview(&state, unit_id).await?;
+    let today = state.clock.today();
+    let risk_version = state
+        .store
+        .risk_list_versions(unit_id)
+        .await?
+        .first()
+        .map(|v| v.version);
+    let can_edit_profile = authorize(&ctx.subject, Action::EditUnitProfile, ctx.unit) == Decision::Allow;
+    let mut layout = Layout::for_unit(&state, &ctx, &o.unit.name).await?;
+    layout.title.clone_from(&o.unit.name);
+    let page = DashboardPage {
+        layout,
+        channel: o.unit.channel.label(),
+        scale: o.assessment.scale.label(),
+        revenue: view::yuan(o.unit.revenue_yuan),
+        basis: o.assessment.basis.iter().map(ToString::to_string).collect(),
+        gaps: o.staffing.gaps(),
+        principals: names(o.holders(Post::Principal, today)),
+        directors: names(o.holders(Post::Director, today)),
+        officers: names(o.holders(Post::Officer, today)),
+        risk_version,
+        can_edit_profile,
+        o,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// `GET /units/{unit_id}/profile`.
+pub async fn profile_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+    let unit = state.store.unit(ctx.unit_id()?).await?.ok_or(AppError::NotFound)?;
+    let selected: Vec<String> = unit.products.iter().map(|p| p.category_code.clone()).collect();
+    let page = UnitFormPage {
+        layout: Layout::for_unit(&state, &ctx, "单位信息").await?,
+        creating: false,
+        action: format!("/units/{}/profile", unit.id),
+        form: UnitForm {
+            name: unit.name.clone(),
+            credit_code: unit.credit_code.clone(),
+            address: unit.address.clone(),
+            division_code: unit.division.to_string(),
+            channel: unit.channel.code().to_owned(),
+            employees: unit.employees.to_string(),
+            revenue_yuan: unit.revenue_yuan.to_string(),
+        },
+        principal_name: String::new(),
+        policy: match unit.category3_policy {
+            Category3Policy::Seed => "seed".into(),
+            Category3Policy::Catalogue => "catalogue".into(),
+        },
+        catalogues: catalogue_views(&state, &selected),
+        selected,
+        errors: FieldErrors::default(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// `POST /units/{unit_id}/profile`.
+pub async fn update_profile(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    fields: Fields,
+) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let form = unit_form(&fields);
+    let selected = fields.all("categories");
+    let policy_code = fields.get("category3_policy").to_owned();
+    let policy = Category3Policy::parse(&policy_code).unwrap_or_default();
+    match usecases::update_unit(&state, unit_id, &form, &selected, policy).await {
+        Ok(()) => Ok(Redirect::to(&format!("/units/{unit_id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = UnitFormPage {
+                layout: Layout::for_unit(&state, &ctx, "单位信息").await?,
+                creating: false,
+                action: format!("/units/{unit_id}/profile"),
+                catalogues: catalogue_views(&state, &selected),
+                form,
+                principal_name: String::new(),
+                policy: policy_code,
+                selected,
+                errors,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,124 @@
+//! The route table: every route with its method, path, the [`Action`] it performs and its handler. The router is
+//! built from this table only, so no route exists without a policy; the authorisation matrix test walks it.
+
+use axum::Router;
+use axum::http::Method;
+use axum::routing::{MethodRouter, delete, get, post, put};
+use zhian_domain::access::Action;
+
+use crate::auth::{Guard, guard};
+use crate::{AppState, api, pages};
+
+/// One route's declaration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSpec {
+    /// HTTP method.
+    pub method: Method,
+    /// Path, with `{unit_id}`-style parameters.
+    pub path: &'static str,
+    /// What it does.
+    pub action: Action,
+    /// Part of the JSON API.
+    pub api: bool,
+}
+
+macro_rules! table {
+    ($( $method:ident $path:literal $action:ident $api:literal => $handler:path ),* $(,)?) => {
+        fn entries() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+            vec![$((
+                RouteSpec { method: method!($method), path: $path, action: Action::$action, api: $api },
+                $method($handler),
+            )),*]
+        }
+    };
+}
+
+macro_rules! method {
+    (get) => {
+        Method::GET
+    };
+    (post) => {
+        Method::POST
+    };
+    (put) => {
+        Method::PUT
+    };
+    (delete) => {
+        Method::DELETE
+    };
+}
+
+table! {
+    get "/healthz" Public false => pages::healthz,
+    get "/static/app.css" Public false => pages::stylesheet,
+    get "/login" Public false => pages::account::login_form,
+    post "/login" Public false => pages::account::login,
+    post "/logout" OwnAccount false => pages::account::logout,
+    get "/" OwnAccount false => pages::account::home,
+    get "/account/password" OwnAccount false => pages::account::password_form,
+    post "/account/password" OwnAccount false => pages::account::change_password,
+    get "/units/new" CreateUnit false => pages::units::new_form,
+    post "/units/new" CreateUnit false => pages::units::create,
+    get "/units/{unit_id}" ViewUnit false => pages::units::dashboard,
+    get "/units/{unit_id}/profile" EditUnitProfile false => pages::units::profile_form,
+    post "/units/{unit_id}/profile" EditUnitProfile false => pages::units::update_profile,
+    get "/units/{unit_id}/people" ViewUnit false => pages::people::list,
+    post "/units/{unit_id}/people" ManagePeople false => pages::people::add,
+    post "/units/{unit_id}/appointments" ManagePeople false => pages::people::appoint,
+    post "/units/{unit_id}/appointments/{appointment_id}/end" ManagePeople false => pages::people::end,
+    post "/units/{unit_id}/people/{person_id}/account" ManagePeople false => pages::people::create_account,
+    get "/units/{unit_id}/training" ViewUnit false => pages::people::training,
+    post "/units/{unit_id}/training" RecordTraining false => pages::people::add_training,
+    get "/units/{unit_id}/risk-list" ViewUnit false => pages::lists::risk_list,
+    get "/units/{unit_id}/risk-list/edit" EditRiskList false => pages::lists::risk_edit,
+    post "/units/{unit_id}/risk-list" EditRiskList false => pages::lists::risk_save,
+    get "/units/{unit_id}/duties" ViewUnit false => pages::lists::duties,
+    get "/units/{unit_id}/duties/{kind}/edit" EditDutyTexts false => pages::lists::duty_edit,
+    post "/units/{unit_id}/duties/{kind}" EditDutyTexts false => pages::lists::duty_save,
+
+    get "/api/v1/openapi.json" Public true => api::openapi,
+    post "/api/v1/session" Public true => api::login,
+    delete "/api/v1/session" OwnAccount true => api::logout,
+    get "/api/v1/me" OwnAccount true => api::me,
+    post "/api/v1/me/password" OwnAccount true => api::change_password,
+    get "/api/v1/catalogues" OwnAccount true => api::catalogues,
+    post "/api/v1/units" CreateUnit true => api::create_unit,
+    get "/api/v1/units/{unit_id}" ViewUnit true => api::unit,
+    put "/api/v1/units/{unit_id}" EditUnitProfile true => api::update_unit,
+    get "/api/v1/units/{unit_id}/people" ViewUnit true => api::people,
+    post "/api/v1/units/{unit_id}/people" ManagePeople true => api::add_person,
+    get "/api/v1/units/{unit_id}/appointments" ViewUnit true => api::appointments,
+    post "/api/v1/units/{unit_id}/appointments" ManagePeople true => api::appoint,
+    post "/api/v1/units/{unit_id}/appointments/{appointment_id}/end" ManagePeople true => api::end_appointment,
+    get "/api/v1/units/{unit_id}/trainings" ViewUnit true => api::trainings,
+    post "/api/v1/units/{unit_id}/trainings" RecordTraining true => api::add_training,
+    get "/api/v1/units/{unit_id}/risk-list" ViewUnit true => api::risk_list,
+    post "/api/v1/units/{unit_id}/risk-list" EditRiskList true => api::save_risk_list,
+    get "/api/v1/units/{unit_id}/duties/{kind}" ViewUnit true => api::duty_text,
+    put "/api/v1/units/{unit_id}/duties/{kind}" EditDutyTexts true => api::save_duty_text,
+}
+
+/// Every route's declaration, in table order.
+#[must_use]
+pub fn table() -> Vec<RouteSpec> {
+    entries().into_iter().map(|(spec, _)| spec).collect()
+}
+
+/// The router: each route behind its own guard.
+pub fn build(state: AppState) -> Router<AppState> {
+    let mut router = Router::new();
+    for (spec, handler) in entries() {
+        let guard_state = (
+            state.clone(),
+            Guard {
+                action: spec.action,
+                api: spec.api,
+            },
+        );
+        router = router.route(
+            spec.path,
+            handler.route_layer(axum::middleware::from_fn_with_state(guard_state, guard)),
+        );
+    }
+    router.fallback(pages::not_found)
+}
