@@ -1,0 +1,264 @@
+//! The authorisation matrix: every route × every role × (own unit, another unit), plus anonymous callers, has an
+//! expected outcome here; a route missing from this table fails the test, as does a row without a route.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Login, Reply, TestApp};
+use serde_json::json;
+use zhian_domain::ident::DivisionCode;
+use zhian_web::routes::table;
+
+/// Roles, in the order of the expectation strings.
+const ROLES: [&str; 6] = ["anonymous", "admin", "regulator", "principal", "director", "officer"];
+
+/// (method, path, on own unit, on another unit). Per role: `y` passes the guard, `n` is refused (403/404), `l` must
+/// sign in first. For routes without a unit both strings are the same. The regulator's jurisdiction holds the own
+/// unit and not the other.
+const EXPECTED: &[(&str, &str, &str, &str)] = &[
+    ("GET", "/healthz", "yyyyyy", "yyyyyy"),
+    ("GET", "/static/app.css", "yyyyyy", "yyyyyy"),
+    ("GET", "/login", "yyyyyy", "yyyyyy"),
+    ("POST", "/login", "yyyyyy", "yyyyyy"),
+    ("POST", "/logout", "lyyyyy", "lyyyyy"),
+    ("GET", "/", "lyyyyy", "lyyyyy"),
+    ("GET", "/account/password", "lyyyyy", "lyyyyy"),
+    ("POST", "/account/password", "lyyyyy", "lyyyyy"),
+    ("GET", "/units/new", "lynyyy", "lynyyy"),
+    ("POST", "/units/new", "lynyyy", "lynyyy"),
+    ("GET", "/units/{unit_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/profile", "lnnynn", "lnnnnn"),
+    ("POST", "/units/{unit_id}/profile", "lnnynn", "lnnnnn"),
+    ("GET", "/units/{unit_id}/people", "lyyyyy", "lynnnn"),
+    ("POST", "/units/{unit_id}/people", "lnnynn", "lnnnnn"),
+    ("POST", "/units/{unit_id}/appointments", "lnnynn", "lnnnnn"),
+    (
+        "POST",
+        "/units/{unit_id}/appointments/{appointment_id}/end",
+        "lnnynn",
+        "lnnnnn",
+    ),
+    (
+        "POST",
+        "/units/{unit_id}/people/{person_id}/account",
+        "lnnynn",
+        "lnnnnn",
+    ),
+    ("GET", "/units/{unit_id}/training", "lyyyyy", "lynnnn"),
+    ("POST", "/units/{unit_id}/training", "lnnyyn", "lnnnnn"),
+    ("GET", "/units/{unit_id}/risk-list", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/risk-list/edit", "lnnyyn", "lnnnnn"),
+    ("POST", "/units/{unit_id}/risk-list", "lnnyyn", "lnnnnn"),
+    ("GET", "/units/{unit_id}/duties", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/duties/{kind}/edit", "lnnynn", "lnnnnn"),
+    ("POST", "/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
+    ("GET", "/api/v1/openapi.json", "yyyyyy", "yyyyyy"),
+    ("POST", "/api/v1/session", "yyyyyy", "yyyyyy"),
+    ("DELETE", "/api/v1/session", "lyyyyy", "lyyyyy"),
+    ("GET", "/api/v1/me", "lyyyyy", "lyyyyy"),
+    ("POST", "/api/v1/me/password", "lyyyyy", "lyyyyy"),
+    ("GET", "/api/v1/catalogues", "lyyyyy", "lyyyyy"),
+    ("POST", "/api/v1/units", "lynyyy", "lynyyy"),
+    ("GET", "/api/v1/units/{unit_id}", "lyyyyy", "lynnnn"),
+    ("PUT", "/api/v1/units/{unit_id}", "lnnynn", "lnnnnn"),
+    ("GET", "/api/v1/units/{unit_id}/people", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/people", "lnnynn", "lnnnnn"),
+    ("GET", "/api/v1/units/{unit_id}/appointments", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/appointments", "lnnynn", "lnnnnn"),
+    (
+        "POST",
+        "/api/v1/units/{unit_id}/appointments/{appointment_id}/end",
+        "lnnynn",
+        "lnnnnn",
+    ),
+    ("GET", "/api/v1/units/{unit_id}/trainings", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/trainings", "lnnyyn", "lnnnnn"),
+    ("GET", "/api/v1/units/{unit_id}/risk-list", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/risk-list", "lnnyyn", "lnnnnn"),
+    ("GET", "/api/v1/units/{unit_id}/duties/{kind}", "lyyyyy", "lynnnn"),
+    ("PUT", "/api/v1/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
+];
+
+/// A unit with one person holding each post, and a spare person: (unit id, appointment id, spare person id).
+struct Fixture {
+    unit: i64,
+    appointment: i64,
+    person: i64,
+}
+
+async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
+    let unit = app.unit(principal, code, division, &["ccc-10"]).await;
+    let director = app.user(&format!("d{code}"), false).await;
+    let officer = app.user(&format!("o{code}"), false).await;
+    let (d_person, appointment) = app.staff(principal, unit, "总监", "director").await;
+    let (o_person, _) = app.staff(principal, unit, "安全员", "officer").await;
+    app.state
+        .store
+        .link_person(unit, d_person, director, common::now())
+        .await
+        .unwrap();
+    app.state
+        .store
+        .link_person(unit, o_person, officer, common::now())
+        .await
+        .unwrap();
+    let spare = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{unit}/people"),
+            Some(principal),
+            json!({"name": "候选人"}),
+        )
+        .await;
+    (
+        Fixture {
+            unit,
+            appointment,
+            person: spare.json()["id"].as_i64().unwrap(),
+        },
+        director,
+        officer,
+    )
+}
+
+fn concrete(path: &str, f: &Fixture) -> String {
+    path.replace("{unit_id}", &f.unit.to_string())
+        .replace("{appointment_id}", &f.appointment.to_string())
+        .replace("{person_id}", &f.person.to_string())
+        .replace("{kind}", "director")
+}
+
+/// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail
+/// validation, so no request changes what the next one sees.
+async fn call(app: &TestApp, method: &str, path: &str, api: bool, login: Option<&Login>) -> Reply {
+    match (method, api) {
+        ("GET", _) => app.get(path, login).await,
+        (_, true) => app.json(method, path, login, json!({})).await,
+        (_, false) if path == "/login" => {
+            // The log-in form's own CSRF cookie, as the page would set it.
+            let body = "_csrf=x&username=&password=";
+            let request = axum::http::Request::post(path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", "zhian_login_csrf=x")
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            app.send(request).await
+        }
+        (_, false) => app.post_form(path, login, &[]).await,
+    }
+}
+
+fn outcome(r: &Reply, api: bool) -> char {
+    match r.status {
+        StatusCode::UNAUTHORIZED => 'l',
+        StatusCode::SEE_OTHER if !api && r.location().starts_with("/login?next=") => 'l',
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => 'n',
+        _ => 'y',
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_role_as_the_policy_says() {
+    let app = TestApp::new().await;
+    let admin = app.user("admin", true).await;
+    let regulator = app.user("regulator", false).await;
+    app.state
+        .store
+        .grant_jurisdiction(regulator, DivisionCode::parse("440300").unwrap(), common::now())
+        .await
+        .unwrap();
+    let principal = app.user("principal", false).await;
+    let other_principal = app.user("other", false).await;
+    let p_login = app.login(principal).await;
+    let o_login = app.login(other_principal).await;
+    let (own, director, officer) = fixture(&app, &p_login, "9144030071526726XG", "440305").await;
+    let (other, _, _) = fixture(&app, &o_login, "91110000802100433B", "110105").await;
+    let users = [
+        None,
+        Some(admin),
+        Some(regulator),
+        Some(principal),
+        Some(director),
+        Some(officer),
+    ];
+
+    let routes = table();
+    let mut failures = Vec::new();
+    for spec in &routes {
+        let Some(&(_, _, own_expected, other_expected)) = EXPECTED
+            .iter()
+            .find(|(m, p, _, _)| *m == spec.method.as_str() && *p == spec.path)
+        else {
+            failures.push(format!("{} {}: route has no row in the matrix", spec.method, spec.path));
+            continue;
+        };
+        for (fixture, expected, which) in [(&own, own_expected, "own"), (&other, other_expected, "other")] {
+            let path = concrete(spec.path, fixture);
+            for ((role, user), want) in ROLES.iter().zip(users).zip(expected.chars()) {
+                let login = match user {
+                    Some(id) => Some(app.login(id).await),
+                    None => None,
+                };
+                let reply = call(&app, spec.method.as_str(), &path, spec.api, login.as_ref()).await;
+                let got = outcome(&reply, spec.api);
+                if got != want {
+                    failures.push(format!(
+                        "{} {path} as {role} ({which} unit): expected {want}, got {got} ({}) {}",
+                        spec.method,
+                        reply.status,
+                        reply.body.chars().take(120).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    for (m, p, _, _) in EXPECTED {
+        if !routes.iter().any(|s| s.method.as_str() == *m && s.path == *p) {
+            failures.push(format!("{m} {p}: row without a route"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_changing_request_without_the_csrf_token_is_refused() {
+    let app = TestApp::new().await;
+    let id = app.user("principal", false).await;
+    let login = app.login(id).await;
+    let unit = app.unit(&login, "9144030071526726XG", "440305", &[]).await;
+    let forged = Login {
+        csrf: "forged".into(),
+        ..login.clone()
+    };
+    let r = app
+        .post_form(&format!("/units/{unit}/people"), Some(&forged), &[("name", "王芳")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("请刷新页面"), "{}", r.body);
+    let r = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{unit}/people"),
+            Some(&forged),
+            json!({"name": "王芳"}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.json()["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("csrf"))
+    );
+    let people = app
+        .get(&format!("/api/v1/units/{unit}/people"), Some(&login))
+        .await
+        .json();
+    assert_eq!(
+        people.as_array().unwrap().len(),
+        1,
+        "only the principal: nothing was added"
+    );
+}
