@@ -1,0 +1,227 @@
+//! In real headless Chromium against the real server: a new unit's principal logs in, completes onboarding, is told
+//! why an unassessed person cannot be appointed, records the officer's passed assessment, appoints the officer, and
+//! the dashboard shows the unit staffed — on a phone-sized screen.
+//!
+//! Needs `chromium` and `chromedriver` (Debian: chromium, chromium-driver). Without them the test is skipped, unless
+//! `ZHIAN_REQUIRE_BROWSER=1` (set by `.ci/run`) makes their absence a failure.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts chromedriver and waits until it answers, or says why the test cannot run.
+async fn start_driver() -> Option<(Driver, Client, std::path::PathBuf)> {
+    let required = std::env::var("ZHIAN_REQUIRE_BROWSER").is_ok();
+    let present = |bin: &str| {
+        Command::new(bin)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok()
+    };
+    if !present("chromedriver") || !present("chromium") {
+        assert!(
+            !required,
+            "ZHIAN_REQUIRE_BROWSER is set but chromium or chromedriver is missing"
+        );
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver(child);
+    let profile = std::env::temp_dir().join(format!("zhian-chromium-{}-{port}", std::process::id()));
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                     format!("--user-data-dir={}", profile.display()), "--window-size=390,844", "--lang=zh-CN"]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => return Some((driver, client, profile)),
+            Err(e) if Instant::now() > deadline => panic!("chromedriver did not answer: {e}"),
+            Err(_) => tokio::task::yield_now().await,
+        }
+    }
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let e = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn submit(c: &Client, form_css: &str) {
+    click(c, &format!("{form_css} button[type=submit]")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_principal_onboards_a_unit_and_staffs_it_in_the_browser() {
+    let Some((_driver, c, profile)) = start_driver().await else {
+        #[allow(clippy::print_stderr, reason = "a skipped test says so")]
+        {
+            eprintln!("skipped: chromium/chromedriver not installed");
+        }
+        return;
+    };
+    let app = common::TestApp::new().await;
+    app.user("liqiang", false).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(zhian_web::serve(listener, app.state.clone(), std::future::pending()));
+
+    // Log in.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "#username", "liqiang").await;
+    fill(&c, "#password", "Passw0rd-test").await;
+    submit(&c, "form[action='/login']").await;
+    c.wait()
+        .for_element(Locator::Css("a[href='/units/new']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // Onboarding: the profile, a small shop selling products under a mandatory safety standard.
+    c.wait().for_element(Locator::Css("#credit_code")).await.unwrap();
+    fill(&c, "#name", "南山区示例头盔店").await;
+    fill(&c, "#credit_code", "92440305MA5G7K3L2A").await;
+    fill(&c, "#address", "深圳市南山区桃园路 18 号").await;
+    fill(&c, "#division_code", "440305").await;
+    fill(&c, "#principal_name", "李强").await;
+    click(&c, "input[name=channel][value=retail]").await;
+    fill(&c, "#employees", "6").await;
+    fill(&c, "#revenue_yuan", "1200000").await;
+    let details = c.find_all(Locator::Css("details summary")).await.unwrap();
+    for summary in &details {
+        summary.click().await.unwrap();
+    }
+    click(&c, "input[name=categories][value='gb-safety-01']").await;
+    submit(&c, "form[action='/units/new']").await;
+
+    // The dashboard: in scope, an officer required, not yet staffed.
+    let missing = c.wait().for_element(Locator::Css("[data-staffing]")).await.unwrap();
+    assert_eq!(missing.attr("data-staffing").await.unwrap().as_deref(), Some("missing"));
+    let page = c.source().await.unwrap();
+    assert!(page.contains("适用") && page.contains("尚未任命质量安全员"), "{page}");
+    let unit_path = c.current_url().await.unwrap().path().to_owned();
+
+    // People: add 王芳, then try to appoint her before any assessment — the page says why not.
+    c.goto(&format!("{base}{unit_path}/people")).await.unwrap();
+    fill(&c, "#person-name", "王芳").await;
+    fill(&c, "#person-id", "440305198507160027").await;
+    submit(&c, "#add-person form").await;
+    c.wait()
+        .for_element(Locator::Css("#appoint-person"))
+        .await
+        .unwrap()
+        .select_by_label("王芳")
+        .await
+        .unwrap();
+    submit(&c, "#appoint form").await;
+    let reason = text(&c, "#person_id-error").await;
+    assert!(reason.contains("未通过考核的人员不得担任质量安全员"), "{reason}");
+    assert!(
+        c.source().await.unwrap().contains("440305********0027"),
+        "the ID number is masked"
+    );
+
+    // Training: her passed assessment.
+    c.goto(&format!("{base}{unit_path}/training")).await.unwrap();
+    c.find(Locator::Css("#training-person"))
+        .await
+        .unwrap()
+        .select_by_label("王芳")
+        .await
+        .unwrap();
+    fill(
+        &c,
+        "#training-content",
+        "《产品质量法》、第76号令与安全帽强制性国家标准",
+    )
+    .await;
+    fill(&c, "#training-hours", "2").await;
+    fill(&c, "#training-score", "92").await;
+    click(&c, "#training-passed").await;
+    submit(&c, "#record-training form").await;
+    assert!(text(&c, "[role=status]").await.contains("已保存"));
+
+    // Appointment, then the dashboard shows the unit staffed.
+    c.goto(&format!("{base}{unit_path}/people")).await.unwrap();
+    c.find(Locator::Css("#appoint-person"))
+        .await
+        .unwrap()
+        .select_by_label("王芳")
+        .await
+        .unwrap();
+    submit(&c, "#appoint form").await;
+    c.wait().for_element(Locator::Css("table")).await.unwrap();
+    c.goto(&format!("{base}{unit_path}")).await.unwrap();
+    let staffed = c.wait().for_element(Locator::Css("[data-staffing]")).await.unwrap();
+    assert_eq!(staffed.attr("data-staffing").await.unwrap().as_deref(), Some("staffed"));
+    assert_eq!(staffed.text().await.unwrap(), "已按要求配备");
+    let (width, _) = c.get_window_size().await.unwrap();
+    assert!(width <= 500, "the run used a phone-sized window");
+
+    c.close().await.unwrap();
+    server.abort();
+    let _ = std::fs::remove_dir_all(profile);
+}
