@@ -29,6 +29,13 @@ pub enum Command {
     },
     /// 计算日管控、周排查、月调度的应办事项及完成状态
     Obligations(ObligationsArgs),
+    /// 透明日志：哈希、证明、检查点（供审计与脚本使用）
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+    /// 离线校验证明包（记录、包含证明、签名检查点、验证公钥）
+    Verify(VerifyBundleArgs),
     /// 启动服务（默认使用 ./zhian-data 下的嵌入式 SQLite）
     Serve(ServeArgs),
     /// 初始化：创建系统管理员并显示一次性密码
@@ -121,4 +128,132 @@ pub struct ObligationsArgs {
     /// 输出 JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// 生成检查点签名密钥，写入 DIR/signing.key（仅属主可读）与 DIR/verifier.key，并输出验证公钥
+    Keygen(KeygenArgs),
+    /// 计算叶子文件（每行一个十六进制叶子）构成的树的根哈希
+    Root(RootArgs),
+    /// 生成包含证明（JSON）
+    ProveInclusion(ProveInclusionArgs),
+    /// 生成一致性证明（JSON）
+    ProveConsistency(ProveConsistencyArgs),
+    /// 校验包含证明
+    VerifyInclusion(VerifyInclusionArgs),
+    /// 校验一致性证明
+    VerifyConsistency(VerifyConsistencyArgs),
+    /// 对叶子文件构成的树签发检查点（签名便笺）
+    Checkpoint(CheckpointArgs),
+    /// 校验签名检查点
+    VerifyCheckpoint(VerifyCheckpointArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// 签名算法：ed25519 或 sm2
+    #[arg(long, value_name = "ed25519|sm2")]
+    pub alg: String,
+    /// 日志名（检查点首行，也是密钥名）
+    #[arg(long, value_name = "NAME")]
+    pub origin: String,
+    /// 输出目录
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RootArgs {
+    /// 哈希算法：sm3（默认）或 sha256
+    #[arg(long, value_name = "sm3|sha256", default_value = "sm3")]
+    pub hash: String,
+    /// 叶子文件
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ProveInclusionArgs {
+    /// 哈希算法：sm3（默认）或 sha256
+    #[arg(long, value_name = "sm3|sha256", default_value = "sm3")]
+    pub hash: String,
+    /// 叶子文件
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// 叶子序号（从 0 起）
+    #[arg(long, value_name = "I")]
+    pub index: u64,
+    /// 树的大小（默认为文件中的全部叶子）
+    #[arg(long, value_name = "N")]
+    pub size: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProveConsistencyArgs {
+    /// 哈希算法：sm3（默认）或 sha256
+    #[arg(long, value_name = "sm3|sha256", default_value = "sm3")]
+    pub hash: String,
+    /// 叶子文件
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// 旧树大小
+    #[arg(long, value_name = "M")]
+    pub old: u64,
+    /// 新树大小（默认为文件中的全部叶子）
+    #[arg(long, value_name = "N")]
+    pub new: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyInclusionArgs {
+    /// 哈希算法：sm3（默认）或 sha256
+    #[arg(long, value_name = "sm3|sha256", default_value = "sm3")]
+    pub hash: String,
+    /// 叶子（十六进制）
+    #[arg(long, value_name = "HEX", allow_hyphen_values = true)]
+    pub leaf: String,
+    /// 包含证明文件（prove-inclusion 的输出）
+    #[arg(long, value_name = "FILE")]
+    pub proof: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyConsistencyArgs {
+    /// 哈希算法：sm3（默认）或 sha256
+    #[arg(long, value_name = "sm3|sha256", default_value = "sm3")]
+    pub hash: String,
+    /// 一致性证明文件（prove-consistency 的输出）
+    #[arg(long, value_name = "FILE")]
+    pub proof: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckpointArgs {
+    /// 签名私钥文件（keygen 生成的 signing.key）
+    #[arg(long, value_name = "KEYFILE")]
+    pub key: PathBuf,
+    /// 哈希算法：sm3（默认）或 sha256
+    #[arg(long, value_name = "sm3|sha256", default_value = "sm3")]
+    pub hash: String,
+    /// 叶子文件
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyCheckpointArgs {
+    /// 验证公钥（字符串，或保存它的文件）
+    #[arg(long, value_name = "VERIFIERKEY")]
+    pub vkey: String,
+    /// 签名检查点文件
+    #[arg(value_name = "NOTEFILE")]
+    pub note: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyBundleArgs {
+    /// 证明包文件（JSON）
+    #[arg(value_name = "BUNDLE")]
+    pub bundle: PathBuf,
 }

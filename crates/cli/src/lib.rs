@@ -8,6 +8,7 @@ mod assess;
 mod cadence;
 mod error;
 mod id;
+mod log;
 mod obligations;
 mod serve;
 
@@ -43,6 +44,8 @@ where
             command: IdCommand::Check(a),
         } => id::run(&a, out),
         Command::Obligations(a) => obligations::run(&a, out),
+        Command::Log { command } => log::run(&command, env, out),
+        Command::Verify(a) => log::verify(&a, out),
         Command::Serve(a) => serve::serve(&a, env, out),
         Command::Init(a) => serve::init(&a, env, out),
         Command::Migrate(a) => serve::migrate(&a, env, out),
