@@ -273,7 +273,7 @@ fn signed_checkpoints_verify_with_their_key_only_for_both_algorithms() {
         ]);
         assert_status(&o, 0, "");
         let note = out(&o);
-        assert!(note.starts_with(&format!("zhian.example/log\n8\n")), "{note}");
+        assert!(note.starts_with("zhian.example/log\n8\n"), "{note}");
         let note_file = write(&d, "cp.note", &note);
         assert_status(
             &zhian(&["log", "verify-checkpoint", "--vkey", &vkey, &note_file]),
