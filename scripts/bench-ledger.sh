@@ -4,7 +4,7 @@
 # Usage: bash scripts/bench-ledger.sh        (release build; takes a few minutes)
 set -euo pipefail
 ws=$(cd "$(dirname "$0")/.." && pwd)
-peer=${GO_PEER:-/work/shared/bench/gotlog/run.sh}
+peer=${GO_PEER:-$ws/../shared/bench/gotlog/run.sh}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ws/target}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

@@ -1,7 +1,9 @@
 //! Benchmarks against Go's `golang.org/x/mod/sumdb/tlog` peer
-//! (`/work/shared/bench/gotlog`): appends of 64-byte leaves, inclusion proof
+//! (`../shared/bench/gotlog`, run by `scripts/bench-ledger.sh`): appends of 64-byte leaves, inclusion proof
 //! generation and verification in memory at 1 M and 10 M leaves (SHA-256 and
 //! SM3), and inclusion proofs served from a 10 M-leaf on-disk tile store.
+
+#![allow(clippy::print_stdout, reason = "the benchmark prints its figures beside criterion's")]
 
 use std::hint::black_box;
 use std::path::PathBuf;

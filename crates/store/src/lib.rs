@@ -160,6 +160,15 @@ impl Store {
     }
 }
 
+/// `NotFound` unless the statement touched a row: for updates addressed by id within a unit.
+pub(crate) fn touched(done: &sqlx::any::AnyQueryResult) -> Result<()> {
+    if done.rows_affected() == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// Microseconds since the Unix epoch of an instant.
 pub(crate) fn micros(t: chrono::DateTime<chrono::Utc>) -> i64 {
     t.timestamp_micros()

@@ -8,7 +8,7 @@ use zhian_domain::forms::{AppointmentInfo, PersonInfo, TrainingInfo};
 use zhian_domain::staffing::{AssessmentResult, Employment, Tenure};
 
 use crate::models::{Appointment, Person, Training};
-use crate::{Result, Store, StoreError, date, micros};
+use crate::{Result, Store, StoreError, date, micros, touched};
 
 fn person_row(r: &AnyRow) -> Result<Person> {
     Ok(Person {
@@ -141,11 +141,7 @@ impl Store {
             .bind(person_id)
             .execute(&self.write)
             .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        touched(&done)
     }
 
     /// A unit's appointments, current first, then by start.
@@ -252,11 +248,7 @@ impl Store {
         .bind(appointment_id)
         .execute(&self.write)
         .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        touched(&done)
     }
 
     /// A unit's training and assessment records, newest first.

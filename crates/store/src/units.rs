@@ -9,7 +9,7 @@ use zhian_domain::ident::DivisionCode;
 use zhian_domain::scope::{Category3Policy, Channel};
 
 use crate::models::{ProductRef, Unit};
-use crate::{Result, Store, StoreError, instant, micros};
+use crate::{Result, Store, StoreError, instant, micros, touched};
 
 /// The person who starts onboarding, recorded as the unit's principal.
 #[derive(Debug, Clone)]
@@ -163,9 +163,7 @@ impl Store {
         .bind(unit_id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(&done)?;
         replace_products(&mut tx, unit_id, products, now).await?;
         tx.commit().await?;
         Ok(())

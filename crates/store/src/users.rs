@@ -7,7 +7,7 @@ use zhian_domain::access::Post;
 use zhian_domain::ident::DivisionCode;
 
 use crate::models::{NewUser, Session, User};
-use crate::{Result, Store, StoreError, instant, micros};
+use crate::{Result, Store, StoreError, instant, micros, touched};
 
 fn user(r: &AnyRow) -> Result<User> {
     Ok(User {
@@ -93,9 +93,7 @@ impl Store {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
+        touched(&done)?;
         sqlx::query("delete from sessions where user_id = $1")
             .bind(user_id)
             .execute(&mut *tx)

@@ -71,23 +71,96 @@ pub fn hash_password(password: &str, entropy: &dyn Entropy) -> Result<String, Ap
         .map_err(|e| AppError::Internal(format!("argon2: {e}")))
 }
 
-/// Checks a password against a stored hash, off the async workers.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .verify_password(password.as_bytes(), hash.as_str())
-            .is_ok()
-    })
-    .await
-    .unwrap_or(false)
+/// Argon2 work, done on one dedicated thread.
+///
+/// Each hash touches 19 MiB. Done on the async runtime's blocking pool, every busy moment would start another thread,
+/// and each thread's allocator arena would keep its 19 MiB after the work: resident memory grows with concurrency.
+/// One worker keeps it at one buffer's worth and caps the CPU a burst of log-ins can take.
+pub struct PasswordWorker {
+    jobs: std::sync::Mutex<std::sync::mpsc::Sender<PasswordJob>>,
 }
 
-/// Hashes a password off the async workers.
-pub async fn hash_password_blocking(state: &AppState, password: String) -> Result<String, AppError> {
-    let entropy = state.entropy.clone();
-    tokio::task::spawn_blocking(move || hash_password(&password, entropy.as_ref()))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+enum PasswordJob {
+    Hash {
+        password: String,
+        salt: [u8; 16],
+        reply: tokio::sync::oneshot::Sender<Result<String, AppError>>,
+    },
+    Verify {
+        password: String,
+        hash: String,
+        reply: tokio::sync::oneshot::Sender<bool>,
+    },
+}
+
+impl std::fmt::Debug for PasswordWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordWorker")
+    }
+}
+
+impl PasswordWorker {
+    /// Starts the worker thread; it ends when the worker is dropped.
+    pub fn start() -> Result<Self, AppError> {
+        let (tx, rx) = std::sync::mpsc::channel::<PasswordJob>();
+        std::thread::Builder::new()
+            .name("zhian-argon2".into())
+            .spawn(move || {
+                for job in rx {
+                    match job {
+                        PasswordJob::Hash { password, salt, reply } => {
+                            let hashed = Argon2::default()
+                                .hash_password_with_salt(password.as_bytes(), &salt)
+                                .map(|h| h.to_string())
+                                .map_err(|e| AppError::Internal(format!("argon2: {e}")));
+                            let _ = reply.send(hashed);
+                        }
+                        PasswordJob::Verify { password, hash, reply } => {
+                            let _ = reply.send(
+                                Argon2::default()
+                                    .verify_password(password.as_bytes(), hash.as_str())
+                                    .is_ok(),
+                            );
+                        }
+                    }
+                }
+            })
+            .map_err(|e| AppError::Internal(format!("无法启动密码线程：{e}")))?;
+        Ok(Self {
+            jobs: std::sync::Mutex::new(tx),
+        })
+    }
+
+    fn send(&self, job: PasswordJob) -> Result<(), AppError> {
+        self.jobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .send(job)
+            .map_err(|_| AppError::Internal("密码线程已停止".into()))
+    }
+
+    /// Hashes a password with a salt from `entropy`.
+    pub async fn hash(&self, password: String, entropy: &dyn Entropy) -> Result<String, AppError> {
+        let mut salt = [0u8; 16];
+        entropy.fill(&mut salt);
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.send(PasswordJob::Hash { password, salt, reply })?;
+        answer.await.map_err(|_| AppError::Internal("密码线程已停止".into()))?
+    }
+
+    /// Whether a password matches a stored hash.
+    pub async fn verify(&self, password: String, hash: String) -> bool {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        if self.send(PasswordJob::Verify { password, hash, reply }).is_err() {
+            return false;
+        }
+        answer.await.unwrap_or(false)
+    }
+}
+
+/// Hashes a password on the state's password worker.
+pub async fn hash_password_on_worker(state: &AppState, password: String) -> Result<String, AppError> {
+    state.passwords.hash(password, state.entropy.as_ref()).await
 }
 
 /// The rules for a new password.

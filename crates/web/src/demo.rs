@@ -152,7 +152,7 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
 }
 
 async fn account(state: &AppState, username: &str, name: &str) -> Result<i64, AppError> {
-    let hash = auth::hash_password_blocking(state, auth::new_password(state.entropy.as_ref())).await?;
+    let hash = auth::hash_password_on_worker(state, auth::new_password(state.entropy.as_ref())).await?;
     let new = NewUser {
         username,
         display_name: name,
@@ -170,7 +170,7 @@ async fn reset_password(state: &AppState, username: &str) -> Result<String, AppE
         .await?
         .ok_or(AppError::NotFound)?;
     let password = auth::new_password(state.entropy.as_ref());
-    let hash = auth::hash_password_blocking(state, password.clone()).await?;
+    let hash = auth::hash_password_on_worker(state, password.clone()).await?;
     state
         .store
         .set_password(user.id, &hash, false, state.clock.now())

@@ -68,9 +68,11 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// The thread that does Argon2 work.
+    pub passwords: Arc<auth::PasswordWorker>,
     /// An Argon2id hash of a random password, checked when an account does not exist so that timing does not
-    /// tell which usernames do.
-    pub dummy_hash: Arc<str>,
+    /// tell which usernames do. Made on first need.
+    pub dummy_hash: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl AppState {
@@ -82,9 +84,9 @@ impl AppState {
         settings: Settings,
     ) -> Result<Self, AppError> {
         let reference = Reference::load().map_err(|e| AppError::Internal(e.to_string()))?;
-        let dummy_hash = hash_password(&new_password(entropy.as_ref()), entropy.as_ref())?.into();
         Ok(Self {
-            dummy_hash,
+            passwords: Arc::new(auth::PasswordWorker::start()?),
+            dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
             store,
             clock,
             entropy,
@@ -101,7 +103,7 @@ pub async fn bootstrap_admin(state: &AppState) -> Result<Option<(String, String)
         return Ok(None);
     }
     let password = new_password(state.entropy.as_ref());
-    let hash = auth::hash_password_blocking(state, password.clone()).await?;
+    let hash = auth::hash_password_on_worker(state, password.clone()).await?;
     let new = zhian_store::models::NewUser {
         username: "admin",
         display_name: "系统管理员",

@@ -33,10 +33,15 @@ pub async fn login(
     }
     let user = state.store.user_by_username(username).await?;
     // Unknown accounts cost the same Argon2 work, so timing does not tell which usernames exist.
-    let hash = user
-        .as_ref()
-        .map_or_else(|| state.dummy_hash.to_string(), |u| u.password_hash.clone());
-    let ok = auth::verify_password(password.to_owned(), hash).await;
+    let hash = match &user {
+        Some(u) => u.password_hash.clone(),
+        None => state
+            .dummy_hash
+            .get_or_try_init(|| auth::hash_password_on_worker(state, auth::new_password(state.entropy.as_ref())))
+            .await?
+            .clone(),
+    };
+    let ok = state.passwords.verify(password.to_owned(), hash).await;
     match user {
         Some(user) if ok && !user.disabled => {
             state.throttle.clear(&user_key);
@@ -64,7 +69,11 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let user = ctx.user()?;
     let mut f = FieldErrors::default();
-    if !auth::verify_password(current.to_owned(), user.password_hash.clone()).await {
+    if !state
+        .passwords
+        .verify(current.to_owned(), user.password_hash.clone())
+        .await
+    {
         f.add("current", "当前密码不正确");
     }
     if let Err(why) = auth::check_new_password(new, &user.username) {
@@ -78,7 +87,7 @@ pub async fn change_password(
     if !f.is_empty() {
         return Err(AppError::Invalid(f));
     }
-    let hash = auth::hash_password_blocking(state, new.to_owned()).await?;
+    let hash = auth::hash_password_on_worker(state, new.to_owned()).await?;
     state
         .store
         .set_password(user.id, &hash, false, state.clock.now())
@@ -353,7 +362,7 @@ pub async fn create_account(
         return Err(AppError::Invalid(f));
     }
     let password = auth::new_password(state.entropy.as_ref());
-    let hash = auth::hash_password_blocking(state, password.clone()).await?;
+    let hash = auth::hash_password_on_worker(state, password.clone()).await?;
     let now = state.clock.now();
     let new = NewUser {
         username: &username,

@@ -42,8 +42,13 @@ fn main() -> ExitCode {
         clock: Arc::new(SystemClock),
         entropy: Arc::new(OsEntropy),
     };
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let code = zhian_cli::run(std::env::args_os(), &env, &mut stdout.lock(), &mut stderr.lock());
+    // Unlocked handles: each write takes the lock briefly, so the server's log lines from worker threads never wait
+    // on a lock held for the whole run.
+    let code = zhian_cli::run(
+        std::env::args_os(),
+        &env,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    );
     ExitCode::from(code)
 }

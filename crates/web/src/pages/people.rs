@@ -73,62 +73,55 @@ pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
     people_page(&state, &ctx, StatusCode::OK, PeopleExtras::default()).await
 }
 
-fn back(ctx: &Ctx, to: &str) -> PageResult {
-    Ok(Redirect::to(&format!("/units/{}/{to}", ctx.unit_id()?)).into_response())
-}
-
-/// `POST /units/{unit_id}/people`.
-pub async fn add(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
-    let form = PersonForm {
-        name: fields.get("name").into(),
-        id_number: fields.get("id_number").into(),
-        phone: fields.get("phone").into(),
-    };
-    match usecases::add_person(&state, ctx.unit_id()?, &form).await {
-        Ok(_) => back(&ctx, "people"),
+/// After a change: back to the people page on success; on field errors, the page again with the errors and what
+/// was typed (`extras` builds that from the errors).
+async fn after<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    result: Result<T, AppError>,
+    extras: impl FnOnce(FieldErrors) -> PeopleExtras,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{}/people", ctx.unit_id()?)).into_response()),
         Err(AppError::Invalid(errors)) => {
-            people_page(
-                &state,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                PeopleExtras {
-                    person: form,
-                    errors,
-                    ..PeopleExtras::default()
-                },
-            )
-            .await
+            people_page(state, ctx, StatusCode::UNPROCESSABLE_ENTITY, extras(errors)).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
+/// `POST /units/{unit_id}/people`.
+pub async fn add(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
+    let person = PersonForm {
+        name: fields.get("name").into(),
+        id_number: fields.get("id_number").into(),
+        phone: fields.get("phone").into(),
+    };
+    let result = usecases::add_person(&state, ctx.unit_id()?, &person).await;
+    after(&state, &ctx, result, |errors| PeopleExtras {
+        person,
+        errors,
+        ..PeopleExtras::default()
+    })
+    .await
+}
+
 /// `POST /units/{unit_id}/appointments`.
 pub async fn appoint(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
-    let form = AppointmentForm {
+    let appoint = AppointmentForm {
         person_id: fields.get("person_id").into(),
         post: fields.get("post").into(),
         employment: fields.get("employment").into(),
         from: fields.get("from").into(),
         reason: fields.get("reason").into(),
     };
-    match usecases::appoint(&state, &ctx, ctx.unit_id()?, &form).await {
-        Ok(_) => back(&ctx, "people"),
-        Err(AppError::Invalid(errors)) => {
-            people_page(
-                &state,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                PeopleExtras {
-                    appoint: form,
-                    errors,
-                    ..PeopleExtras::default()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = usecases::appoint(&state, &ctx, ctx.unit_id()?, &appoint).await;
+    after(&state, &ctx, result, |errors| PeopleExtras {
+        appoint,
+        errors,
+        ..PeopleExtras::default()
+    })
+    .await
 }
 
 /// `POST /units/{unit_id}/appointments/{appointment_id}/end`.
@@ -138,22 +131,13 @@ pub async fn end(
     Path((_, id)): Path<(i64, i64)>,
     fields: Fields,
 ) -> PageResult {
-    match usecases::end_appointment(&state, ctx.unit_id()?, id, fields.get("to"), fields.get("end_reason")).await {
-        Ok(()) => back(&ctx, "people"),
-        Err(AppError::Invalid(errors)) => {
-            people_page(
-                &state,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                PeopleExtras {
-                    errors,
-                    ..PeopleExtras::default()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result =
+        usecases::end_appointment(&state, ctx.unit_id()?, id, fields.get("to"), fields.get("end_reason")).await;
+    after(&state, &ctx, result, |errors| PeopleExtras {
+        errors,
+        ..PeopleExtras::default()
+    })
+    .await
 }
 
 /// `POST /units/{unit_id}/people/{person_id}/account`: shows the one-time password once, on this response only.
@@ -176,19 +160,13 @@ pub async fn create_account(
             )
             .await
         }
-        Err(AppError::Invalid(errors)) => {
-            people_page(
-                &state,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                PeopleExtras {
-                    errors,
-                    ..PeopleExtras::default()
-                },
-            )
+        other => {
+            after(&state, &ctx, other, |errors| PeopleExtras {
+                errors,
+                ..PeopleExtras::default()
+            })
             .await
         }
-        Err(e) => Err(e.into()),
     }
 }
 

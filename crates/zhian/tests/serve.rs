@@ -1,0 +1,160 @@
+//! `zhian serve`, `init` and `migrate` as a new user runs them: the real process, its printed log-in, requests over a
+//! real socket while it logs from its worker threads, and a clean stop on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Sends one HTTP/1.1 request and returns (status, headers, body).
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("a whole response before the timeout");
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_owned(), body.to_owned())
+}
+
+fn data_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("zhian-serve-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[test]
+fn the_server_starts_prints_the_first_log_in_serves_it_and_stops_cleanly() {
+    let dir = data_dir("first");
+    let child = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap()])
+        .env("ZHIAN_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
+    let (mut addr, mut password) = (String::new(), String::new());
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            addr = rest.trim().to_owned();
+        }
+        if let Some(rest) = line.split("一次性密码 ").nth(1) {
+            password = rest.split_whitespace().next().unwrap().to_owned();
+        }
+        if line.contains("按 Ctrl+C 停止") {
+            break;
+        }
+    }
+    assert!(
+        !addr.is_empty() && password.len() == 16,
+        "addr {addr:?}, password {password:?}"
+    );
+
+    let (status, _, body) = http(&addr, "GET", "/healthz", &[], "");
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    // A successful log-in writes a log line from a worker thread; the response must still come back.
+    let login = format!(r#"{{"username":"admin","password":"{password}"}}"#);
+    let (status, head, body) = http(
+        &addr,
+        "POST",
+        "/api/v1/session",
+        &[("Content-Type", "application/json")],
+        &login,
+    );
+    assert_eq!(status, 200, "{body}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: zhian_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (status, _, body) = http(
+        &addr,
+        "GET",
+        "/api/v1/me",
+        &[("Cookie", &format!("zhian_session={cookie}"))],
+        "",
+    );
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(r#""must_change_password":true"#),
+        "the first password must be changed: {body}"
+    );
+
+    let pid = server.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = server.0.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "a graceful stop");
+
+    let init = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["init", "--data-dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(init.status.code(), Some(1), "already initialised");
+    let migrate = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["migrate", "--data-dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(migrate.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&migrate.stdout).contains("本次执行 0 个迁移"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("data.key")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the data key is the owner's alone");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn init_prints_a_one_time_password_once_and_bad_settings_are_refused() {
+    let dir = data_dir("init");
+    let first = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["init", "--data-dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("一次性密码"));
+    let bad = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--database", "mysql://x"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--database"));
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = busy.local_addr().unwrap().to_string();
+    let clash = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--addr", &taken])
+        .output()
+        .unwrap();
+    assert_eq!(clash.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&clash.stderr).contains("无法监听"),
+        "{}",
+        String::from_utf8_lossy(&clash.stderr)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
