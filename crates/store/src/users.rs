@@ -212,4 +212,33 @@ impl Store {
             .await?;
         Ok(done.rows_affected())
     }
+
+    /// Every account with its jurisdictions, by username.
+    #[tracing::instrument(skip_all)]
+    pub async fn users(&self) -> Result<Vec<(User, Vec<String>)>> {
+        let users = sqlx::query(concat!("select ", user_columns!(), " from users order by username"))
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(user)
+            .collect::<Result<Vec<_>>>()?;
+        let grants: Vec<(i64, String)> =
+            sqlx::query("select user_id, division_code from regulator_grants order by division_code")
+                .fetch_all(&self.read)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("user_id")?, r.try_get("division_code")?)))
+                .collect::<Result<_>>()?;
+        Ok(users
+            .into_iter()
+            .map(|u| {
+                let mine = grants
+                    .iter()
+                    .filter(|(id, _)| *id == u.id)
+                    .map(|(_, d)| d.clone())
+                    .collect();
+                (u, mine)
+            })
+            .collect())
+    }
 }

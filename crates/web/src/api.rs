@@ -517,3 +517,25 @@ pub async fn save_duty_text(
     let version = usecases::save_duty_text(&state, &ctx, ctx.unit_id()?, kind, &b.body).await?;
     ok(StatusCode::CREATED, json!({"version": version}))
 }
+
+/// `GET /api/v1/accounts` (system administrator).
+pub async fn accounts(State(state): State<AppState>) -> ApiResult {
+    let list: Vec<Value> = state
+        .store
+        .users()
+        .await?
+        .iter()
+        .map(|(u, j)| json!({"id": u.id, "username": u.username, "display_name": u.display_name, "admin": u.is_admin,
+                             "jurisdictions": j, "must_change_password": u.must_change_password, "disabled": u.disabled}))
+        .collect();
+    ok(StatusCode::OK, list)
+}
+
+/// `POST /api/v1/accounts` (system administrator): the one-time password is in this response only.
+pub async fn create_account(State(state): State<AppState>, ApiJson(form): ApiJson<usecases::AccountForm>) -> ApiResult {
+    let (username, password) = usecases::admin_create_account(&state, &form).await?;
+    ok(
+        StatusCode::CREATED,
+        json!({"username": username, "one_time_password": password}),
+    )
+}

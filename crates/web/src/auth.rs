@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::PasswordHasher;
+use argon2::password_hash::phc::{Output, ParamsString, Salt};
+use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -71,11 +72,12 @@ pub fn hash_password(password: &str, entropy: &dyn Entropy) -> Result<String, Ap
         .map_err(|e| AppError::Internal(format!("argon2: {e}")))
 }
 
-/// Argon2 work, done on one dedicated thread.
+/// Argon2 work, done on one dedicated thread with one reused buffer.
 ///
-/// Each hash touches 19 MiB. Done on the async runtime's blocking pool, every busy moment would start another thread,
-/// and each thread's allocator arena would keep its 19 MiB after the work: resident memory grows with concurrency.
-/// One worker keeps it at one buffer's worth and caps the CPU a burst of log-ins can take.
+/// Each hash touches 19 MiB. Allocated afresh per hash, those buffers stay with the allocator after they are freed
+/// (glibc raises its mmap threshold after the first, and later ones land in a thread arena that keeps them), so
+/// resident memory climbs with every log-in burst. One thread with one buffer keeps it at 19 MiB at most, and caps
+/// the CPU a burst of log-ins can take.
 pub struct PasswordWorker {
     jobs: std::sync::Mutex<std::sync::mpsc::Sender<PasswordJob>>,
 }
@@ -99,6 +101,56 @@ impl std::fmt::Debug for PasswordWorker {
     }
 }
 
+/// Hashes into `memory` (grown once to the parameters' size and reused); returns the PHC string.
+fn hash_with(memory: &mut Vec<Block>, password: &[u8], salt: &[u8]) -> Result<String, AppError> {
+    let fail = |e: &dyn std::fmt::Display| AppError::Internal(format!("argon2: {e}"));
+    let argon = Argon2::default();
+    let params = argon.params().clone();
+    memory.resize(params.block_count(), Block::default());
+    let mut out = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
+    argon
+        .hash_password_into_with_memory(password, salt, &mut out, memory.as_mut_slice())
+        .map_err(|e| fail(&e))?;
+    let phc = PasswordHash {
+        algorithm: ARGON2ID_IDENT,
+        version: Some(Version::default().into()),
+        params: ParamsString::try_from(&params).map_err(|e| fail(&e))?,
+        salt: Some(Salt::new(salt).map_err(|e| fail(&e))?),
+        hash: Some(Output::new(&out).map_err(|e| fail(&e))?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Checks a password against a PHC string, hashing into `memory`; the comparison is constant-time.
+fn verify_with(memory: &mut Vec<Block>, password: &[u8], hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (
+        Params::try_from(&parsed),
+        Algorithm::try_from(parsed.algorithm.as_str()),
+    ) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    memory.resize(params.block_count(), Block::default());
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(algorithm, version, params);
+    if argon
+        .hash_password_into_with_memory(password, salt.as_ref(), &mut out, memory.as_mut_slice())
+        .is_err()
+    {
+        return false;
+    }
+    Output::new(&out).is_ok_and(|computed| computed == *expected)
+}
+
 impl PasswordWorker {
     /// Starts the worker thread; it ends when the worker is dropped.
     pub fn start() -> Result<Self, AppError> {
@@ -106,21 +158,14 @@ impl PasswordWorker {
         std::thread::Builder::new()
             .name("zhian-argon2".into())
             .spawn(move || {
+                let mut memory: Vec<Block> = Vec::new();
                 for job in rx {
                     match job {
                         PasswordJob::Hash { password, salt, reply } => {
-                            let hashed = Argon2::default()
-                                .hash_password_with_salt(password.as_bytes(), &salt)
-                                .map(|h| h.to_string())
-                                .map_err(|e| AppError::Internal(format!("argon2: {e}")));
-                            let _ = reply.send(hashed);
+                            let _ = reply.send(hash_with(&mut memory, password.as_bytes(), &salt));
                         }
                         PasswordJob::Verify { password, hash, reply } => {
-                            let _ = reply.send(
-                                Argon2::default()
-                                    .verify_password(password.as_bytes(), hash.as_str())
-                                    .is_ok(),
-                            );
+                            let _ = reply.send(verify_with(&mut memory, password.as_bytes(), &hash));
                         }
                     }
                 }
@@ -493,6 +538,7 @@ impl AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordVerifier;
     use zhian_domain::entropy::Seeded;
 
     #[test]
@@ -506,6 +552,23 @@ mod tests {
                 .is_ok()
         );
         assert!(Argon2::default().verify_password(b"wrong", hash.as_str()).is_err());
+    }
+
+    #[test]
+    fn the_workers_hashes_are_standard_phc_strings_both_ways() {
+        let mut memory = Vec::new();
+        let ours = hash_with(&mut memory, b"correct horse 1", &[7u8; 16]).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse 1", ours.as_str())
+                .is_ok(),
+            "{ours}"
+        );
+        let theirs = hash_password("correct horse 2", &Seeded::new(5)).unwrap();
+        assert!(verify_with(&mut memory, b"correct horse 2", &theirs));
+        assert!(!verify_with(&mut memory, b"correct horse 3", &theirs));
+        assert!(!verify_with(&mut memory, b"x", "not a hash"));
+        assert_eq!(memory.len(), 19_456, "one buffer of the default size, reused");
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!
 //! [`Action`]: zhian_domain::access::Action
 
+#![recursion_limit = "256"]
+
 mod api;
 pub mod auth;
 pub mod demo;

@@ -38,6 +38,12 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
             ("岗位职责文本（kind: director | officer）", None, "DutyText")
         }
         ("PUT", "/api/v1/units/{unit_id}/duties/{kind}") => ("保存岗位职责新版本", Some("DutyInput"), "Version"),
+        ("GET", "/api/v1/accounts") => ("全部账号（系统管理员）", None, "Accounts"),
+        ("POST", "/api/v1/accounts") => (
+            "新建账号，返回一次性密码（系统管理员）",
+            Some("AccountInput"),
+            "NewAccount",
+        ),
         _ => ("", None, "Object"),
     }
 }
@@ -100,6 +106,10 @@ fn schemas() -> Value {
         "DutyInput": s(json!({"body": text}), &["body"]),
         "DutyText": s(json!({"kind": text, "title": text, "version": int, "body": text}), &["kind", "version", "body"]),
         "Version": s(json!({"version": int}), &["version"]),
+        "Accounts": {"type": "array", "items": {"type": "object"}},
+        "AccountInput": s(json!({"username": text, "display_name": text, "kind": {"type": "string", "enum": ["unit", "regulator", "admin"]},
+            "division_code": text}), &["username", "display_name", "kind"]),
+        "NewAccount": s(json!({"username": text, "one_time_password": text}), &["username", "one_time_password"]),
         "Empty": {"type": "null"},
         "Object": {"type": "object"},
         "Error": s(json!({"error": {"type": "object", "properties": {

@@ -75,6 +75,9 @@ table! {
     get "/units/{unit_id}/duties" ViewUnit false => pages::lists::duties,
     get "/units/{unit_id}/duties/{kind}/edit" EditDutyTexts false => pages::lists::duty_edit,
     post "/units/{unit_id}/duties/{kind}" EditDutyTexts false => pages::lists::duty_save,
+    get "/admin/accounts" ManageAccounts false => pages::admin::accounts,
+    post "/admin/accounts" ManageAccounts false => pages::admin::create,
+    post "/admin/accounts/{user_id}/password" ManageAccounts false => pages::admin::reset,
 
     get "/api/v1/openapi.json" Public true => api::openapi,
     post "/api/v1/session" Public true => api::login,
@@ -96,6 +99,8 @@ table! {
     post "/api/v1/units/{unit_id}/risk-list" EditRiskList true => api::save_risk_list,
     get "/api/v1/units/{unit_id}/duties/{kind}" ViewUnit true => api::duty_text,
     put "/api/v1/units/{unit_id}/duties/{kind}" EditDutyTexts true => api::save_duty_text,
+    get "/api/v1/accounts" ManageAccounts true => api::accounts,
+    post "/api/v1/accounts" ManageAccounts true => api::create_account,
 }
 
 /// Every route's declaration, in table order.

@@ -333,6 +333,35 @@ pub async fn end_appointment(state: &AppState, unit_id: i64, id: i64, to: &str, 
     }
 }
 
+fn check_username(f: &mut FieldErrors, username: &str) {
+    let ok = (3..=32).contains(&username.len())
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if !ok {
+        f.add("username", "用户名为 3–32 位字母、数字、下划线或点");
+    }
+}
+
+/// A new account with a one-time password (to be changed at first log-in); returns (account id, password).
+async fn new_account(
+    state: &AppState,
+    username: &str,
+    display_name: &str,
+    admin: bool,
+) -> Result<(i64, String), AppError> {
+    let password = auth::new_password(state.entropy.as_ref());
+    let hash = auth::hash_password_on_worker(state, password.clone()).await?;
+    let new = NewUser {
+        username,
+        display_name,
+        password_hash: &hash,
+        is_admin: admin,
+        must_change_password: true,
+    };
+    Ok((state.store.create_user(&new, state.clock.now()).await?, password))
+}
+
 /// Gives a person a log-in with a one-time password; returns (username, password) to show once.
 pub async fn create_account(
     state: &AppState,
@@ -350,30 +379,73 @@ pub async fn create_account(
         f.add("username", format!("{}已有登录账号", person.name));
     }
     let username = username.trim().to_owned();
-    if username.len() < 3
-        || username.len() > 32
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-    {
-        f.add("username", "用户名为 3–32 位字母、数字、下划线或点");
-    }
+    check_username(&mut f, &username);
     if !f.is_empty() {
         return Err(AppError::Invalid(f));
     }
+    let (user_id, password) = new_account(state, &username, &person.name, false).await?;
+    state
+        .store
+        .link_person(unit_id, person_id, user_id, state.clock.now())
+        .await?;
+    Ok((username, password))
+}
+
+/// What an administrator asks for: a unit user's account, a regulator's account (with its jurisdiction), or
+/// another administrator.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AccountForm {
+    /// Log-in name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// `unit`, `regulator` or `admin`.
+    pub kind: String,
+    /// For a regulator: the division code of its jurisdiction.
+    pub division_code: String,
+}
+
+/// Creates an account (system administrator); returns (username, one-time password) to show once.
+pub async fn admin_create_account(state: &AppState, form: &AccountForm) -> Result<(String, String), AppError> {
+    let mut f = FieldErrors::default();
+    let username = form.username.trim().to_owned();
+    check_username(&mut f, &username);
+    let display_name = f.text("display_name", "姓名或机构名称", &form.display_name, 100);
+    let division = match form.kind.as_str() {
+        "regulator" => zhian_domain::ident::DivisionCode::parse(&form.division_code)
+            .map_err(|e| f.add("division_code", format!("辖区行政区划代码无效：{e}")))
+            .ok(),
+        "unit" | "admin" => None,
+        _ => {
+            f.add("kind", "请选择账号类型：单位用户、监管部门或系统管理员");
+            None
+        }
+    };
+    if !f.is_empty() {
+        return Err(AppError::Invalid(f));
+    }
+    let (user_id, password) = new_account(state, &username, &display_name, form.kind == "admin").await?;
+    if let Some(division) = division {
+        state
+            .store
+            .grant_jurisdiction(user_id, division, state.clock.now())
+            .await?;
+    }
+    tracing::info!(user_id, kind = %form.kind, "account created");
+    Ok((username, password))
+}
+
+/// Sets a new one-time password for an account (system administrator); every session of it ends.
+pub async fn admin_reset_password(state: &AppState, user_id: i64) -> Result<(String, String), AppError> {
+    let user = state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
     let password = auth::new_password(state.entropy.as_ref());
     let hash = auth::hash_password_on_worker(state, password.clone()).await?;
-    let now = state.clock.now();
-    let new = NewUser {
-        username: &username,
-        display_name: &person.name,
-        password_hash: &hash,
-        is_admin: false,
-        must_change_password: true,
-    };
-    let user_id = state.store.create_user(&new, now).await?;
-    state.store.link_person(unit_id, person_id, user_id, now).await?;
-    Ok((username, password))
+    state
+        .store
+        .set_password(user.id, &hash, true, state.clock.now())
+        .await?;
+    Ok((user.username, password))
 }
 
 /// Records training (and an assessment result when scored).

@@ -539,3 +539,106 @@ async fn risk_lists_and_duty_texts_keep_every_version() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_administrator_opens_accounts_and_a_regulator_sees_only_its_jurisdiction() {
+    let app = TestApp::new().await;
+    let admin = app.login(app.user("root", true).await).await;
+    let r = app
+        .json(
+            "POST",
+            "/api/v1/accounts",
+            Some(&admin),
+            json!({"username": "shop1", "display_name": "李强", "kind": "unit"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let password = r.json()["one_time_password"].as_str().unwrap().to_owned();
+    let bad = app
+        .json(
+            "POST",
+            "/api/v1/accounts",
+            Some(&admin),
+            json!({"username": "x", "display_name": "", "kind": "regulator", "division_code": "99"}),
+        )
+        .await;
+    let mut p = pointers(&bad);
+    p.sort();
+    assert_eq!(p, ["/display_name", "/division_code", "/username"]);
+    let r = app
+        .json("POST", "/api/v1/accounts", Some(&admin), json!({"username": "nanshan", "display_name": "南山区市场监督管理局", "kind": "regulator", "division_code": "440305"}))
+        .await;
+    let regulator_password = r.json()["one_time_password"].as_str().unwrap().to_owned();
+
+    // The shop's principal signs in with the one-time password, must change it, then registers the unit.
+    let r = app
+        .json(
+            "POST",
+            "/api/v1/session",
+            None,
+            json!({"username": "shop1", "password": password}),
+        )
+        .await;
+    assert_eq!(r.json()["user"]["must_change_password"], true);
+    let shop_id = app.state.store.user_by_username("shop1").await.unwrap().unwrap().id;
+    let shop = app.login(shop_id).await;
+    assert_eq!(
+        app.json("POST", "/api/v1/units", Some(&shop), unit_body("92440305MA5G7K3L2A"))
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    let r = app
+        .json(
+            "POST",
+            "/api/v1/me/password",
+            Some(&shop),
+            json!({"current": password, "new": "Sh0p-password"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let shop = app.login(shop_id).await;
+    let unit = app
+        .json("POST", "/api/v1/units", Some(&shop), unit_body("92440305MA5G7K3L2A"))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let other = app.unit(&shop, "91110000802100433B", "110105", &[]).await;
+
+    let regulator_id = app.state.store.user_by_username("nanshan").await.unwrap().unwrap().id;
+    app.state
+        .store
+        .set_password(
+            regulator_id,
+            &zhian_web::hash_password("Reg-passw0rd", app.state.entropy.as_ref()).unwrap(),
+            false,
+            common::now(),
+        )
+        .await
+        .unwrap();
+    assert!(!regulator_password.is_empty());
+    let regulator = app.login(regulator_id).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{unit}"), Some(&regulator)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{other}"), Some(&regulator))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let home = app.get("/", Some(&regulator)).await;
+    assert!(
+        home.body.contains("单位92440305MA5G7K3L2A") || home.body.contains("示例电动车商行"),
+        "{}",
+        home.body
+    );
+    assert!(
+        !home.body.contains("单位91110000802100433B"),
+        "outside the jurisdiction"
+    );
+    let list = app.get("/api/v1/accounts", Some(&admin)).await.json();
+    assert_eq!(list.as_array().unwrap().len(), 3);
+}

@@ -52,6 +52,9 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/duties", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/duties/{kind}/edit", "lnnynn", "lnnnnn"),
     ("POST", "/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
+    ("GET", "/admin/accounts", "lynnnn", "lynnnn"),
+    ("POST", "/admin/accounts", "lynnnn", "lynnnn"),
+    ("POST", "/admin/accounts/{user_id}/password", "lynnnn", "lynnnn"),
     ("GET", "/api/v1/openapi.json", "yyyyyy", "yyyyyy"),
     ("POST", "/api/v1/session", "yyyyyy", "yyyyyy"),
     ("DELETE", "/api/v1/session", "lyyyyy", "lyyyyy"),
@@ -77,6 +80,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/units/{unit_id}/risk-list", "lnnyyn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/duties/{kind}", "lyyyyy", "lynnnn"),
     ("PUT", "/api/v1/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
+    ("GET", "/api/v1/accounts", "lynnnn", "lynnnn"),
+    ("POST", "/api/v1/accounts", "lynnnn", "lynnnn"),
 ];
 
 /// A unit with one person holding each post, and a spare person: (unit id, appointment id, spare person id).
@@ -84,6 +89,8 @@ struct Fixture {
     unit: i64,
     appointment: i64,
     person: i64,
+    /// An account nobody signs in with, for the administrator's password reset.
+    account: i64,
 }
 
 async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
@@ -110,11 +117,13 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
             json!({"name": "候选人"}),
         )
         .await;
+    let account = app.user(&format!("spare{code}"), false).await;
     (
         Fixture {
             unit,
             appointment,
             person: spare.json()["id"].as_i64().unwrap(),
+            account,
         },
         director,
         officer,
@@ -126,6 +135,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{appointment_id}", &f.appointment.to_string())
         .replace("{person_id}", &f.person.to_string())
         .replace("{kind}", "director")
+        .replace("{user_id}", &f.account.to_string())
 }
 
 /// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail

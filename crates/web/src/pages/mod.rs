@@ -1,6 +1,7 @@
 //! The pages: Chinese, server-rendered, one template struct per page, usable on a phone.
 
 pub mod account;
+pub mod admin;
 pub mod lists;
 pub mod people;
 pub mod units;
@@ -28,6 +29,8 @@ pub struct Layout {
     pub unit: Option<(i64, String)>,
     /// A one-line notice (after a save).
     pub notice: Option<String>,
+    /// The signed-in account is a system administrator.
+    pub admin: bool,
 }
 
 impl Layout {
@@ -39,6 +42,7 @@ impl Layout {
             user: ctx.user.as_ref().map(|u| u.display_name.clone()),
             unit: None,
             notice: None,
+            admin: ctx.user.as_ref().is_some_and(|u| u.is_admin),
         }
     }
 

@@ -137,6 +137,7 @@ struct DashboardPage {
     officers: String,
     risk_version: Option<i64>,
     can_edit_profile: bool,
+    steps: Vec<(&'static str, bool, String)>,
 }
 
 fn names(v: Vec<String>) -> String {
@@ -155,6 +156,19 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
         .first()
         .map(|v| v.version);
     let can_edit_profile = authorize(&ctx.subject, Action::EditUnitProfile, ctx.unit) == Decision::Allow;
+    let passed = state.store.trainings(unit_id).await?.iter().any(|t| t.passed);
+    let base = format!("/units/{unit_id}");
+    let steps = vec![
+        ("登记单位信息与产品类别", true, format!("{base}/profile")),
+        ("录入人员，记录其培训考核结果", passed, format!("{base}/training")),
+        (
+            "任命质量安全总监、质量安全员",
+            o.staffing.is_staffed(),
+            format!("{base}/people"),
+        ),
+        ("确认风险管控清单", risk_version.is_some(), format!("{base}/risk-list")),
+        ("确认岗位职责", true, format!("{base}/duties")),
+    ];
     let mut layout = Layout::for_unit(&state, &ctx, &o.unit.name).await?;
     layout.title.clone_from(&o.unit.name);
     let page = DashboardPage {
@@ -169,6 +183,7 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
         officers: names(o.holders(Post::Officer, today)),
         risk_version,
         can_edit_profile,
+        steps,
         o,
     };
     Ok(render(StatusCode::OK, &page))
