@@ -145,6 +145,74 @@ fn tree_proof(lo: u64, hi: u64, n: u64, hashes: &mut Hashes<'_>, out: &mut Vec<H
     Ok(())
 }
 
+/// The stored-hash indexes [`tree_hash`] reads for a tree of `size` leaves, in the order it reads them. A store
+/// whose reads are asynchronous fetches these first, then answers the proof from what it fetched.
+pub fn tree_hash_indexes(size: u64) -> Result<Vec<u64>, ProofError> {
+    check_size(size)?;
+    let mut need = Vec::with_capacity(64);
+    if size > 0 {
+        sub_tree_index(0, size, &mut need)?;
+    }
+    Ok(need)
+}
+
+/// The stored-hash indexes [`prove_inclusion`] reads.
+pub fn inclusion_proof_indexes(size: u64, index: u64) -> Result<Vec<u64>, ProofError> {
+    check_size(size)?;
+    if size == 0 {
+        return Err(ProofError::EmptyTree);
+    }
+    if index >= size {
+        return Err(ProofError::IndexOutOfRange { index, size });
+    }
+    let mut need = Vec::with_capacity(128);
+    leaf_proof_index(0, size, index, &mut need)?;
+    Ok(need)
+}
+
+/// The stored-hash indexes [`prove_consistency`] reads.
+pub fn consistency_proof_indexes(old_size: u64, new_size: u64) -> Result<Vec<u64>, ProofError> {
+    check_size(new_size)?;
+    if old_size == 0 {
+        return Err(ProofError::EmptyTree);
+    }
+    if old_size > new_size {
+        return Err(ProofError::OldSizeTooLarge { old_size, new_size });
+    }
+    let mut need = Vec::with_capacity(128);
+    tree_proof_index(0, new_size, old_size, &mut need)?;
+    Ok(need)
+}
+
+/// Hashes fetched ahead of a proof: answers reads for exactly the indexes it was built with.
+#[derive(Debug, Clone, Default)]
+pub struct Prefetched {
+    hashes: std::collections::HashMap<u64, Hash>,
+}
+
+impl Prefetched {
+    /// From (index, hash) pairs.
+    pub fn new(pairs: impl IntoIterator<Item = (u64, Hash)>) -> Self {
+        Prefetched {
+            hashes: pairs.into_iter().collect(),
+        }
+    }
+}
+
+impl HashReader for Prefetched {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
+        indexes
+            .iter()
+            .map(|i| {
+                self.hashes
+                    .get(i)
+                    .copied()
+                    .ok_or(StoreError::HashNotFound { index: *i })
+            })
+            .collect()
+    }
+}
+
 /// Root hash of the first `size` leaves (RFC 6962 `MTH(D[0:size])`).
 pub fn tree_hash<R: HashReader + ?Sized>(alg: HashAlg, size: u64, reader: &R) -> Result<Hash, ProofError> {
     check_size(size)?;
@@ -216,4 +284,40 @@ pub fn prove_consistency<R: HashReader + ?Sized>(
     let mut out = Vec::with_capacity(64);
     tree_proof(0, new_size, old_size, &mut hashes, &mut out)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod prefetch_tests {
+    use super::*;
+    use crate::memlog::MemLog;
+
+    #[test]
+    fn proofs_from_prefetched_hashes_equal_the_in_memory_ones() {
+        let log = MemLog::from_leaves(HashAlg::Sha256, (0u32..300).map(|i| i.to_le_bytes().to_vec()));
+        let stored = log.stored_hashes();
+        let fetch = |need: Vec<u64>| Prefetched::new(need.iter().map(|&i| (i, stored[i as usize])));
+        for (size, index) in [(1, 0), (7, 3), (256, 255), (300, 17), (300, 299)] {
+            let reader = fetch(inclusion_proof_indexes(size, index).unwrap());
+            assert_eq!(
+                prove_inclusion(HashAlg::Sha256, size, index, &reader).unwrap(),
+                log.inclusion_proof(index, size).unwrap()
+            );
+            let reader = fetch(tree_hash_indexes(size).unwrap());
+            assert_eq!(
+                tree_hash(HashAlg::Sha256, size, &reader).unwrap(),
+                log.root_at(size).unwrap()
+            );
+        }
+        for (old, new) in [(1, 2), (3, 300), (256, 300), (300, 300)] {
+            let reader = fetch(consistency_proof_indexes(old, new).unwrap());
+            assert_eq!(
+                prove_consistency(HashAlg::Sha256, old, new, &reader).unwrap(),
+                log.consistency_proof(old, new).unwrap()
+            );
+        }
+        assert!(
+            prove_inclusion(HashAlg::Sha256, 300, 5, &Prefetched::default()).is_err(),
+            "a missing hash is an error"
+        );
+    }
 }

@@ -9,12 +9,20 @@ use sqlx::Row;
 use crate::{Backend, Result, Store, StoreError};
 
 /// (version, name, SQLite text, PostgreSQL text).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "accounts_units_people",
-    include_str!("../migrations/sqlite/0001_accounts_units_people.sql"),
-    include_str!("../migrations/postgres/0001_accounts_units_people.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "accounts_units_people",
+        include_str!("../migrations/sqlite/0001_accounts_units_people.sql"),
+        include_str!("../migrations/postgres/0001_accounts_units_people.sql"),
+    ),
+    (
+        2,
+        "ledger",
+        include_str!("../migrations/sqlite/0002_ledger.sql"),
+        include_str!("../migrations/postgres/0002_ledger.sql"),
+    ),
+];
 
 /// The tables and columns the schema check reads, per backend.
 const SQLITE_FOREIGN_KEYS: &str = "select m.name as tbl, f.\"from\" as col from sqlite_master m \

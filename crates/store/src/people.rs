@@ -223,6 +223,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT, id, unit_id, now)
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -237,6 +239,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
         let done = sqlx::query(
             "update appointments set to_date = $1, end_reason = $2, updated_at = $3 \
              where unit_id = $4 and id = $5 and to_date is null and from_date <= $1",
@@ -246,9 +249,19 @@ impl Store {
         .bind(micros(now))
         .bind(unit_id)
         .bind(appointment_id)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
-        touched(&done)
+        touched(&done)?;
+        self.log_record(
+            &mut tx,
+            crate::ledger::kind::APPOINTMENT_END,
+            appointment_id,
+            unit_id,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A unit's training and assessment records, newest first.

@@ -117,9 +117,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        sqlx::query(
+        let appointment: i64 = sqlx::query(
             "insert into appointments (unit_id, person_id, post, employment, from_date, reason, created_by, \
-             created_at, updated_at) values ($1, $2, $3, 'full_time', $4, '创建单位', $5, $6, $6)",
+             created_at, updated_at) values ($1, $2, $3, 'full_time', $4, '创建单位', $5, $6, $6) returning id",
         )
         .bind(unit_id)
         .bind(person_id)
@@ -127,8 +127,11 @@ impl Store {
         .bind(founder.from.to_string())
         .bind(founder.user_id)
         .bind(micros(now))
-        .execute(&mut *tx)
-        .await?;
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT, appointment, unit_id, now)
+            .await?;
         tx.commit().await?;
         Ok(unit_id)
     }

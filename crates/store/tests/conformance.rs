@@ -33,6 +33,7 @@ fn sealer() -> Sealer {
 /// A database owned by one case.
 struct TestDb {
     store: Store,
+    url: String,
     cleanup: Cleanup,
 }
 
@@ -52,6 +53,7 @@ impl TestDb {
         let url = format!("sqlite://{}?mode=rwc", dir.join("zhian.db").display());
         Self {
             store: Store::open(&url, sealer(), now()).await.unwrap(),
+            url,
             cleanup: Cleanup::File(dir),
         }
     }
@@ -67,9 +69,11 @@ impl TestDb {
         let name = format!("zhian_t_{}_{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed));
         admin(&admin_url, &format!("create database {name}")).await;
         let (base, _) = admin_url.rsplit_once('/').unwrap();
-        let store = Store::open(&format!("{base}/{name}"), sealer(), now()).await.unwrap();
+        let url = format!("{base}/{name}");
+        let store = Store::open(&url, sealer(), now()).await.unwrap();
         Some(Self {
             store,
+            url,
             cleanup: Cleanup::Database { admin_url, name },
         })
     }
@@ -100,7 +104,7 @@ macro_rules! conformance {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
                 let db = super::TestDb::sqlite().await;
-                super::$case(&db.store).await;
+                super::$case(&db.store, &db.url).await;
                 db.finish().await;
             })*
         }
@@ -108,7 +112,7 @@ macro_rules! conformance {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
                 if let Some(db) = super::TestDb::postgres().await {
-                    super::$case(&db.store).await;
+                    super::$case(&db.store, &db.url).await;
                     db.finish().await;
                 }
             })*
@@ -128,6 +132,8 @@ conformance!(
     appointments_end_but_stay_in_history,
     training_is_recorded_for_the_units_own_people_only,
     risk_lists_and_duty_texts_are_versioned_never_overwritten,
+    every_logged_record_has_a_verifying_bundle_and_checkpoints_stay_consistent,
+    the_audit_reports_a_row_changed_behind_the_logs_back,
 );
 
 async fn user(store: &Store, name: &str) -> i64 {
@@ -173,13 +179,13 @@ async fn unit(store: &Store, founder: i64) -> i64 {
         .unwrap()
 }
 
-async fn migrations_are_idempotent_and_the_schema_follows_the_house_rules(store: &Store) {
+async fn migrations_are_idempotent_and_the_schema_follows_the_house_rules(store: &Store, _url: &str) {
     assert_eq!(store.migrate(now()).await.unwrap(), 0, "already applied");
     assert_eq!(store.schema_problems().await.unwrap(), Vec::<String>::new());
     store.ping().await.unwrap();
 }
 
-async fn accounts_are_unique_and_password_changes_end_sessions(store: &Store) {
+async fn accounts_are_unique_and_password_changes_end_sessions(store: &Store, _url: &str) {
     let id = user(store, "wangfang").await;
     let again = NewUser {
         username: "wangfang",
@@ -218,7 +224,7 @@ async fn accounts_are_unique_and_password_changes_end_sessions(store: &Store) {
     ));
 }
 
-async fn sessions_expire(store: &Store) {
+async fn sessions_expire(store: &Store, _url: &str) {
     let id = user(store, "a").await;
     let s = Session {
         id_hash: "s1".into(),
@@ -254,7 +260,7 @@ async fn sessions_expire(store: &Store) {
     assert!(store.session("s2", now()).await.unwrap().is_none());
 }
 
-async fn a_unit_is_created_with_its_founder_as_principal(store: &Store) {
+async fn a_unit_is_created_with_its_founder_as_principal(store: &Store, _url: &str) {
     let founder = user(store, "liqiang").await;
     let id = unit(store, founder).await;
     let u = store.unit(id).await.unwrap().unwrap();
@@ -294,7 +300,7 @@ async fn a_unit_is_created_with_its_founder_as_principal(store: &Store) {
     );
 }
 
-async fn credit_codes_are_unique(store: &Store) {
+async fn credit_codes_are_unique(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     unit(store, founder).await;
     let f = zhian_store::Founder {
@@ -313,7 +319,7 @@ async fn credit_codes_are_unique(store: &Store) {
     );
 }
 
-async fn regulators_see_units_inside_their_jurisdiction(store: &Store) {
+async fn regulators_see_units_inside_their_jurisdiction(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     let f = zhian_store::Founder {
         user_id: founder,
@@ -355,7 +361,7 @@ async fn regulators_see_units_inside_their_jurisdiction(store: &Store) {
     );
 }
 
-async fn id_numbers_are_sealed_masked_and_unique_per_unit(store: &Store) {
+async fn id_numbers_are_sealed_masked_and_unique_per_unit(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     let id = unit(store, founder).await;
     let person = PersonInfo {
@@ -392,7 +398,7 @@ async fn id_numbers_are_sealed_masked_and_unique_per_unit(store: &Store) {
     );
 }
 
-async fn the_appointment_rule_runs_inside_the_transaction(store: &Store) {
+async fn the_appointment_rule_runs_inside_the_transaction(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     let id = unit(store, founder).await;
     let p = store
@@ -454,7 +460,7 @@ async fn the_appointment_rule_runs_inside_the_transaction(store: &Store) {
     ));
 }
 
-async fn appointments_end_but_stay_in_history(store: &Store) {
+async fn appointments_end_but_stay_in_history(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     let id = unit(store, founder).await;
     let a = store.appointments(id).await.unwrap()[0].clone();
@@ -481,7 +487,7 @@ async fn appointments_end_but_stay_in_history(store: &Store) {
     assert_eq!(store.posts_of_user(founder, day("2026-03-02")).await.unwrap(), []);
 }
 
-async fn training_is_recorded_for_the_units_own_people_only(store: &Store) {
+async fn training_is_recorded_for_the_units_own_people_only(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     let id = unit(store, founder).await;
     let p = store
@@ -521,7 +527,7 @@ async fn training_is_recorded_for_the_units_own_people_only(store: &Store) {
     );
 }
 
-async fn risk_lists_and_duty_texts_are_versioned_never_overwritten(store: &Store) {
+async fn risk_lists_and_duty_texts_are_versioned_never_overwritten(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     let id = unit(store, founder).await;
     assert!(store.risk_list(id, None).await.unwrap().is_none());
@@ -637,4 +643,135 @@ async fn risk_lists_and_duty_texts_are_versioned_never_overwritten(store: &Store
         1,
         "the attempts changed nothing"
     );
+}
+
+fn log_key() -> zhian_ledger::keys::SignerKey {
+    use rand_chacha::rand_core::SeedableRng;
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(11);
+    zhian_ledger::keys::SignerKey::generate(zhian_ledger::keys::SigAlg::Sm2, "zhian.test/log", &mut rng).unwrap()
+}
+
+/// Appoints `n` freshly assessed people, ending every third appointment: 1 + n + n/3 logged records.
+async fn logged_activity(store: &Store, n: usize, key: &zhian_ledger::keys::SignerKey) -> (i64, Vec<(String, i64)>) {
+    let founder = user(store, "founder").await;
+    let id = unit(store, founder).await;
+    let mut records = vec![("appointment".to_owned(), store.appointments(id).await.unwrap()[0].id)];
+    let rule = |_: &str, _: &[_], _: &[_]| Ok(());
+    for i in 0..n {
+        let p = store
+            .add_person(
+                id,
+                &PersonInfo {
+                    name: format!("员工{i}"),
+                    id_number: None,
+                    phone: String::new(),
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        let post = if i % 5 == 0 { Post::Director } else { Post::Officer };
+        let info = AppointmentInfo {
+            person_id: p,
+            post,
+            employment: Employment::PartTime,
+            from: day("2026-03-01"),
+            reason: format!("任命{i}"),
+        };
+        let a = store
+            .appoint(id, &info, founder, &rule, now() + chrono::Duration::seconds(i as i64))
+            .await
+            .unwrap();
+        records.push(("appointment".into(), a));
+        if i % 3 == 0 {
+            store
+                .end_appointment(
+                    id,
+                    a,
+                    day("2026-03-02"),
+                    "调岗",
+                    now() + chrono::Duration::seconds(i as i64),
+                )
+                .await
+                .unwrap();
+            records.push(("appointment_end".into(), a));
+        }
+        if i % 40 == 39 {
+            store.sign_checkpoint(key, now()).await.unwrap();
+        }
+    }
+    (id, records)
+}
+
+async fn every_logged_record_has_a_verifying_bundle_and_checkpoints_stay_consistent(store: &Store, _url: &str) {
+    let key = log_key();
+    let (_, records) = logged_activity(store, 150, &key).await;
+    let (size, _) = store.log_head().await.unwrap();
+    assert_eq!(size as usize, records.len(), "one leaf per record");
+    store.sign_checkpoint(&key, now()).await.unwrap();
+    assert!(
+        store.sign_checkpoint(&key, now()).await.unwrap().is_none(),
+        "nothing new, no new checkpoint"
+    );
+    for (kind, id) in &records {
+        let bundle = store.bundle(kind, *id, &key, now()).await.unwrap();
+        let report = zhian_ledger::bundle::verify_bundle(&bundle).unwrap_or_else(|e| panic!("{kind} #{id}: {e}"));
+        assert_eq!(report.record.tier, *kind);
+        assert_eq!(report.record.unit, "9144030071526726XG");
+    }
+    let checkpoints = store.checkpoints().await.unwrap();
+    assert!(checkpoints.len() >= 4);
+    let verifier = key.verifier();
+    for pair in checkpoints.windows(2) {
+        let (old, _) = zhian_ledger::checkpoint::Checkpoint::open(&pair[0].1, std::slice::from_ref(&verifier)).unwrap();
+        let (new, _) = zhian_ledger::checkpoint::Checkpoint::open(&pair[1].1, std::slice::from_ref(&verifier)).unwrap();
+        let proof = store.consistency_proof(old.size, new.size).await.unwrap();
+        zhian_ledger::proof::verify_consistency(
+            store.log_alg().await.unwrap(),
+            old.size,
+            new.size,
+            &old.root,
+            &new.root,
+            &proof,
+        )
+        .unwrap();
+    }
+    let audit = store.audit(&verifier).await.unwrap();
+    assert_eq!(audit.findings, vec![], "a clean database audits clean");
+    assert_eq!(audit.leaves as usize, records.len());
+}
+
+async fn the_audit_reports_a_row_changed_behind_the_logs_back(store: &Store, url: &str) {
+    let key = log_key();
+    let (_, records) = logged_activity(store, 12, &key).await;
+    store.sign_checkpoint(&key, now()).await.unwrap();
+    let victim = records[3].1;
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
+    let sql = format!("update appointments set reason = '篡改' where id = {victim}");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let audit = store.audit(&key.verifier()).await.unwrap();
+    assert_eq!(audit.findings.len(), 1, "{:?}", audit.findings);
+    assert!(
+        audit.findings[0].message.contains(&format!("appointment #{victim}")),
+        "{:?}",
+        audit.findings
+    );
+    let stranger = {
+        use rand_chacha::rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(99);
+        zhian_ledger::keys::SignerKey::generate(zhian_ledger::keys::SigAlg::Sm2, "zhian.test/log", &mut rng).unwrap()
+    };
+    let forged = store.audit(&stranger.verifier()).await.unwrap();
+    assert!(
+        forged.findings.iter().any(|f| f.message.contains("检查点校验失败")),
+        "another key's checkpoints do not verify"
+    );
+    let tampered_log = sqlx::raw_sql("update log_leaves set leaf = 'x' where idx = 0")
+        .execute(&mut conn)
+        .await;
+    assert!(tampered_log.is_err(), "the log tables refuse changes");
 }
