@@ -42,6 +42,8 @@ pub enum Command {
     Init(DbArgs),
     /// 执行数据库迁移
     Migrate(DbArgs),
+    /// 用透明日志核对整个数据库：每条记录、每个存储哈希、每个签名检查点
+    Audit(DbArgs),
 }
 
 #[derive(Debug, Args)]

@@ -49,6 +49,7 @@ where
         Command::Serve(a) => serve::serve(&a, env, out),
         Command::Init(a) => serve::init(&a, env, out),
         Command::Migrate(a) => serve::migrate(&a, env, out),
+        Command::Audit(a) => serve::audit(&a, env, out),
     };
     match result {
         Ok(code) => code,

@@ -24,7 +24,7 @@ use crate::error::{CmdResult, Failure, io_failure};
 use crate::serve::Env;
 
 /// Our randomness as the `rand_core` generator the key generators take.
-struct EntropyRng<'a>(&'a dyn Entropy);
+pub(crate) struct EntropyRng<'a>(pub(crate) &'a dyn Entropy);
 
 impl TryRng for EntropyRng<'_> {
     type Error = Infallible;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use zhian_domain::entropy::Entropy;
 use zhian_domain::time::Clock;
+use zhian_ledger::keys::{SigAlg, SignerKey, read_key_file, write_key_file};
 use zhian_store::{SEAL_KEY_LEN, Sealer, Store, backend_of, redact_url};
 use zhian_web::{AppState, Settings};
 
@@ -101,6 +102,34 @@ fn data_key(dir: &Path, entropy: &dyn Entropy) -> Result<[u8; SEAL_KEY_LEN], Fai
     }
 }
 
+/// The key that signs the log's checkpoints: `DATA_DIR/log.key`, an SM2 key created on first start (readable by its
+/// owner only) and named by `ZHIAN_LOG_ORIGIN` (default `zhian.local/log`).
+fn log_key(dir: &Path, entropy: &dyn Entropy) -> Result<SignerKey, Failure> {
+    let path = dir.join("log.key");
+    if path.exists() {
+        let text = read_key_file(&path)
+            .map_err(|e| Failure::BadInput(format!("无法读取日志签名密钥 \"{}\"：{e}", path.display())))?;
+        return SignerKey::from_private_key(&text)
+            .map_err(|e| Failure::BadInput(format!("日志签名密钥 \"{}\" 无效：{e}", path.display())));
+    }
+    let origin = setting(None, "ZHIAN_LOG_ORIGIN", "zhian.local/log");
+    let key = SignerKey::generate(SigAlg::Sm2, &origin, &mut crate::log::EntropyRng(entropy))
+        .map_err(|e| Failure::bad_value("ZHIAN_LOG_ORIGIN", &origin, e))?;
+    write_key_file(&path, &key.to_private_key())
+        .map_err(|e| Failure::BadInput(format!("无法写入日志签名密钥：{e}")))?;
+    Ok(key)
+}
+
+/// How often the server signs a checkpoint: `ZHIAN_CHECKPOINT_SECS`, default 600.
+fn checkpoint_every() -> Result<std::time::Duration, Failure> {
+    let secs = setting(None, "ZHIAN_CHECKPOINT_SECS", "600");
+    secs.parse::<u64>()
+        .ok()
+        .filter(|s| *s > 0)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| Failure::bad_value("ZHIAN_CHECKPOINT_SECS", &secs, "须为正整数（秒）"))
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -148,8 +177,10 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
             .await
             .map_err(|e| Failure::bad_value("--addr", &addr, format!("无法监听：{e}")))?;
         let store = open(&place, env).await?;
+        let key = log_key(&place.data_dir, env.entropy.as_ref())?;
+        let every = checkpoint_every()?;
         let settings = Settings { secure_cookies: a.secure_cookies, ..Settings::default() };
-        let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), settings)
+        let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, settings)
             .map_err(|e| Failure::BadInput(e.to_string()))?;
         let local = listener.local_addr().map_err(|e| Failure::BadInput(e.to_string()))?;
         let mut text = format!("zhian（质安）已启动：http://{local}\n数据库：{}\n", describe(&place));
@@ -168,7 +199,11 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
         text.push_str("按 Ctrl+C 停止。\n");
         out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(io_failure)?;
         tracing::info!(%local, "serving");
-        zhian_web::serve(listener, state, shutdown_signal()).await.map_err(|e| Failure::BadInput(format!("服务出错：{e}")))?;
+        let checkpoints = tokio::spawn(zhian_web::checkpoint_loop(state.clone(), every));
+        zhian_web::serve(listener, state.clone(), shutdown_signal()).await.map_err(|e| Failure::BadInput(format!("服务出错：{e}")))?;
+        checkpoints.abort();
+        // A last checkpoint, so what was recorded before the stop is covered.
+        let _ = state.store.sign_checkpoint(&state.log_key, env.clock.now()).await;
         store.close().await;
         tracing::info!("stopped");
         Ok(0)
@@ -201,10 +236,12 @@ pub fn init(a: &DbArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
     let place = place(a)?;
     runtime()?.block_on(async {
         let store = open(&place, env).await?;
+        let key = log_key(&place.data_dir, env.entropy.as_ref())?;
         let state = AppState::new(
             store.clone(),
             env.clock.clone(),
             env.entropy.clone(),
+            key,
             Settings::default(),
         )
         .map_err(|e| Failure::BadInput(e.to_string()))?;
@@ -249,5 +286,37 @@ pub fn migrate(a: &DbArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
         )
         .map_err(io_failure)?;
         Ok(0)
+    })
+}
+
+/// `zhian audit`: re-verifies the whole database against the transparency log; exit 1 names every row that no
+/// longer matches.
+pub fn audit(a: &DbArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
+    let place = place(a)?;
+    runtime()?.block_on(async {
+        let store = open(&place, env).await?;
+        let key = log_key(&place.data_dir, env.entropy.as_ref())?;
+        let report = store
+            .audit(&key.verifier())
+            .await
+            .map_err(|e| Failure::BadInput(format!("审计无法完成：{e}")))?;
+        store.close().await;
+        let mut text = format!(
+            "已核对 {} 条日志记录、{} 个签名检查点。\n",
+            report.leaves, report.checkpoints
+        );
+        for f in &report.findings {
+            text.push_str(&format!("  不符：{}\n", f.message));
+        }
+        out.write_all(text.as_bytes()).map_err(io_failure)?;
+        if report.findings.is_empty() {
+            writeln!(out, "数据库与透明日志一致。").map_err(io_failure)?;
+            Ok(0)
+        } else {
+            Err(Failure::Failed(format!(
+                "发现 {} 处与透明日志不符",
+                report.findings.len()
+            )))
+        }
     })
 }

@@ -16,6 +16,7 @@ mod error;
 mod forms;
 mod openapi;
 mod pages;
+mod records;
 pub mod routes;
 mod usecases;
 mod view;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// The key that signs the transparency log's checkpoints.
+    pub log_key: Arc<zhian_ledger::keys::SignerKey>,
     /// The thread that does Argon2 work.
     pub passwords: Arc<auth::PasswordWorker>,
     /// An Argon2id hash of a random password, checked when an account does not exist so that timing does not
@@ -78,15 +81,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A state over a store, with the clock and randomness given.
+    /// A state over a store, with the clock, randomness and the log's signing key given.
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
         entropy: Arc<dyn Entropy>,
+        log_key: zhian_ledger::keys::SignerKey,
         settings: Settings,
     ) -> Result<Self, AppError> {
         let reference = Reference::load().map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(Self {
+            log_key: Arc::new(log_key),
             passwords: Arc::new(auth::PasswordWorker::start()?),
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
             store,
@@ -116,6 +121,19 @@ pub async fn bootstrap_admin(state: &AppState) -> Result<Option<(String, String)
     state.store.create_user(&new, state.clock.now()).await?;
     tracing::info!("first administrator created");
     Ok(Some(("admin".to_owned(), password)))
+}
+
+/// Signs a checkpoint every `every` while the server runs (and once at once), so that no record waits long to be
+/// covered by a signed tree head.
+pub async fn checkpoint_loop(state: AppState, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.store.sign_checkpoint(&state.log_key, state.clock.now()).await {
+            tracing::error!(error = %e, "checkpoint failed");
+        }
+    }
 }
 
 /// The whole application: every route of the table behind its guard, plus the fixed layers.

@@ -38,6 +38,11 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
             ("岗位职责文本（kind: director | officer）", None, "DutyText")
         }
         ("PUT", "/api/v1/units/{unit_id}/duties/{kind}") => ("保存岗位职责新版本", Some("DutyInput"), "Version"),
+        ("GET", "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle") => (
+            "记录的证明包：记录、包含证明、签名检查点与验证公钥，可用 zhian verify 离线校验",
+            None,
+            "Object",
+        ),
         ("GET", "/api/v1/accounts") => ("全部账号（系统管理员）", None, "Accounts"),
         ("POST", "/api/v1/accounts") => (
             "新建账号，返回一次性密码（系统管理员）",

@@ -7,7 +7,7 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 use zhian_domain::access::Action;
 
 use crate::auth::{Guard, guard};
-use crate::{AppState, api, pages};
+use crate::{AppState, api, pages, records};
 
 /// One route's declaration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +51,8 @@ macro_rules! method {
 table! {
     get "/healthz" Public false => pages::healthz,
     get "/static/app.css" Public false => pages::stylesheet,
+    get "/log/checkpoint" Public false => records::checkpoint,
+    get "/log/key" Public false => records::verifier_key,
     get "/login" Public false => pages::account::login_form,
     post "/login" Public false => pages::account::login,
     post "/logout" OwnAccount false => pages::account::logout,
@@ -75,6 +77,7 @@ table! {
     get "/units/{unit_id}/duties" ViewUnit false => pages::lists::duties,
     get "/units/{unit_id}/duties/{kind}/edit" EditDutyTexts false => pages::lists::duty_edit,
     post "/units/{unit_id}/duties/{kind}" EditDutyTexts false => pages::lists::duty_save,
+    get "/units/{unit_id}/records/{kind}/{record_id}/bundle" ViewUnit false => records::page_bundle,
     get "/admin/accounts" ManageAccounts false => pages::admin::accounts,
     post "/admin/accounts" ManageAccounts false => pages::admin::create,
     post "/admin/accounts/{user_id}/password" ManageAccounts false => pages::admin::reset,
@@ -99,6 +102,7 @@ table! {
     post "/api/v1/units/{unit_id}/risk-list" EditRiskList true => api::save_risk_list,
     get "/api/v1/units/{unit_id}/duties/{kind}" ViewUnit true => api::duty_text,
     put "/api/v1/units/{unit_id}/duties/{kind}" EditDutyTexts true => api::save_duty_text,
+    get "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle" ViewUnit true => records::api_bundle,
     get "/api/v1/accounts" ManageAccounts true => api::accounts,
     post "/api/v1/accounts" ManageAccounts true => api::create_account,
 }

@@ -642,3 +642,52 @@ async fn an_administrator_opens_accounts_and_a_regulator_sees_only_its_jurisdict
     let list = app.get("/api/v1/accounts", Some(&admin)).await.json();
     assert_eq!(list.as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn every_appointment_comes_with_a_bundle_that_verifies_offline() {
+    let app = TestApp::new().await;
+    let me = app.login(app.user("liqiang", false).await).await;
+    let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &["ccc-10"]).await;
+    let (_, appointment) = app.staff(&me, id, "王芳", "officer").await;
+    assert_eq!(
+        app.get("/log/checkpoint", None).await.status,
+        StatusCode::NOT_FOUND,
+        "nothing signed yet"
+    );
+    let r = app
+        .get(
+            &format!("/api/v1/units/{id}/records/appointment/{appointment}/bundle"),
+            Some(&me),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let bundle = zhian_ledger::bundle::Bundle::from_json(&r.body).unwrap();
+    let report = zhian_ledger::bundle::verify_bundle(&bundle).unwrap();
+    assert_eq!(
+        (report.record.tier.as_str(), report.record.unit.as_str()),
+        ("appointment", "92440305MA5G7K3L2A")
+    );
+    assert_eq!(report.leaf_index, 1, "the founder's post is leaf 0");
+    let key = app.get("/log/key", None).await.body;
+    assert_eq!(key.trim(), bundle.verifier_key, "the published key is the bundle's");
+    let checkpoint = app.get("/log/checkpoint", None).await;
+    assert!(
+        checkpoint.body.starts_with("zhian.test/log\n2\n"),
+        "{}",
+        checkpoint.body
+    );
+    // Another unit's records are not reachable through this unit.
+    let other = app.unit(&me, "91110000802100433B", "110105", &[]).await;
+    let r = app
+        .get(
+            &format!("/api/v1/units/{other}/records/appointment/{appointment}/bundle"),
+            Some(&me),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let page = app.get(&format!("/units/{id}/people"), Some(&me)).await;
+    assert!(
+        page.body
+            .contains(&format!("/units/{id}/records/appointment/{appointment}/bundle"))
+    );
+}

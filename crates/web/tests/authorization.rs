@@ -18,6 +18,8 @@ const ROLES: [&str; 6] = ["anonymous", "admin", "regulator", "principal", "direc
 const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/healthz", "yyyyyy", "yyyyyy"),
     ("GET", "/static/app.css", "yyyyyy", "yyyyyy"),
+    ("GET", "/log/checkpoint", "yyyyyy", "yyyyyy"),
+    ("GET", "/log/key", "yyyyyy", "yyyyyy"),
     ("GET", "/login", "yyyyyy", "yyyyyy"),
     ("POST", "/login", "yyyyyy", "yyyyyy"),
     ("POST", "/logout", "lyyyyy", "lyyyyy"),
@@ -52,6 +54,12 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/duties", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/duties/{kind}/edit", "lnnynn", "lnnnnn"),
     ("POST", "/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
+    (
+        "GET",
+        "/units/{unit_id}/records/{kind}/{record_id}/bundle",
+        "lyyyyy",
+        "lynnnn",
+    ),
     ("GET", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts/{user_id}/password", "lynnnn", "lynnnn"),
@@ -80,6 +88,12 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/units/{unit_id}/risk-list", "lnnyyn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/duties/{kind}", "lyyyyy", "lynnnn"),
     ("PUT", "/api/v1/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
+    (
+        "GET",
+        "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle",
+        "lyyyyy",
+        "lynnnn",
+    ),
     ("GET", "/api/v1/accounts", "lynnnn", "lynnnn"),
     ("POST", "/api/v1/accounts", "lynnnn", "lynnnn"),
 ];
@@ -134,6 +148,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
     path.replace("{unit_id}", &f.unit.to_string())
         .replace("{appointment_id}", &f.appointment.to_string())
         .replace("{person_id}", &f.person.to_string())
+        .replace("{kind}/{record_id}", &format!("appointment/{}", f.appointment))
         .replace("{kind}", "director")
         .replace("{user_id}", &f.account.to_string())
 }
@@ -191,6 +206,11 @@ async fn every_route_answers_every_role_as_the_policy_says() {
         Some(director),
         Some(officer),
     ];
+    app.state
+        .store
+        .sign_checkpoint(&app.state.log_key, common::now())
+        .await
+        .unwrap();
 
     let routes = table();
     let mut failures = Vec::new();

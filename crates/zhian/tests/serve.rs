@@ -158,3 +158,110 @@ fn init_prints_a_one_time_password_once_and_bad_settings_are_refused() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_bundle_downloaded_from_the_demo_verifies_with_the_cli_and_the_database_audits_clean() {
+    let dir = data_dir("demo");
+    let child = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--demo",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
+    let (mut addr, mut password) = (String::new(), String::new());
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            addr = rest.trim().to_owned();
+        }
+        if line.trim_start().starts_with("ebike.principal") {
+            password = line.split_whitespace().nth(1).unwrap().to_owned();
+        }
+        if line.contains("按 Ctrl+C 停止") {
+            break;
+        }
+    }
+    let login = format!(r#"{{"username":"ebike.principal","password":"{password}"}}"#);
+    let (status, head, _) = http(
+        &addr,
+        "POST",
+        "/api/v1/session",
+        &[("Content-Type", "application/json")],
+        &login,
+    );
+    assert_eq!(status, 200);
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: zhian_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let cookie = format!("zhian_session={cookie}");
+    let (_, _, list) = http(&addr, "GET", "/api/v1/units/1/appointments", &[("Cookie", &cookie)], "");
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let officer = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["post"] == "officer")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _, bundle) = http(
+        &addr,
+        "GET",
+        &format!("/units/1/records/appointment/{officer}/bundle"),
+        &[("Cookie", &cookie)],
+        "",
+    );
+    assert_eq!(status, 200);
+    let file = dir.join("bundle.json");
+    std::fs::write(&file, &bundle).unwrap();
+    let verify = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["verify", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("92440305MA5G7K3L2A"));
+    let tampered = dir.join("tampered.json");
+    assert!(bundle.contains("ebike.principal"), "the author is in the record");
+    std::fs::write(&tampered, bundle.replace("ebike.principal", "someone.else")).unwrap();
+    let verify = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["verify", tampered.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(verify.status.code(), Some(1));
+
+    let pid = server.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert_eq!(server.0.wait().unwrap().code(), Some(0));
+    let audit = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["audit", "--data-dir", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&audit.stdout);
+    assert_eq!(
+        audit.status.code(),
+        Some(0),
+        "{text} {}",
+        String::from_utf8_lossy(&audit.stderr)
+    );
+    assert!(text.contains("数据库与透明日志一致"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -87,7 +87,13 @@ impl TestApp {
             .await
             .unwrap();
         let clock = Arc::new(FixedClock::new(now()));
-        let state = AppState::new(store, clock.clone(), entropy, Settings::default()).unwrap();
+        let log_key = {
+            use rand_chacha::rand_core::SeedableRng;
+            let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+            zhian_ledger::keys::SignerKey::generate(zhian_ledger::keys::SigAlg::Sm2, "zhian.test/log", &mut rng)
+                .unwrap()
+        };
+        let state = AppState::new(store, clock.clone(), entropy, log_key, Settings::default()).unwrap();
         Self { state, clock, dir }
     }
 
