@@ -169,15 +169,26 @@ async fn a_principal_onboards_a_unit_and_staffs_it_in_the_browser() {
     fill(&c, "#person-name", "王芳").await;
     fill(&c, "#person-id", "440305198507160027").await;
     submit(&c, "#add-person form").await;
+    // Each step waits for what only the next page shows, never for time to pass.
     c.wait()
-        .for_element(Locator::Css("#appoint-person"))
+        .for_element(Locator::XPath("//select[@id='appoint-person']/option[text()='王芳']"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("#appoint-person"))
         .await
         .unwrap()
         .select_by_label("王芳")
         .await
         .unwrap();
     submit(&c, "#appoint form").await;
-    let reason = text(&c, "#person_id-error").await;
+    let reason = c
+        .wait()
+        .for_element(Locator::Css("#person_id-error"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(reason.contains("未通过考核的人员不得担任质量安全员"), "{reason}");
     assert!(
         c.source().await.unwrap().contains("440305********0027"),
@@ -202,7 +213,15 @@ async fn a_principal_onboards_a_unit_and_staffs_it_in_the_browser() {
     fill(&c, "#training-score", "92").await;
     click(&c, "#training-passed").await;
     submit(&c, "#record-training form").await;
-    assert!(text(&c, "[role=status]").await.contains("已保存"));
+    let saved = c
+        .wait()
+        .for_element(Locator::Css("[role=status]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(saved.contains("已保存"), "{saved}");
 
     // Appointment, then the dashboard shows the unit staffed.
     c.goto(&format!("{base}{unit_path}/people")).await.unwrap();
@@ -213,7 +232,10 @@ async fn a_principal_onboards_a_unit_and_staffs_it_in_the_browser() {
         .await
         .unwrap();
     submit(&c, "#appoint form").await;
-    c.wait().for_element(Locator::Css("table")).await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//td[@data-label='岗位' and text()='质量安全员']"))
+        .await
+        .unwrap();
     c.goto(&format!("{base}{unit_path}")).await.unwrap();
     let staffed = c.wait().for_element(Locator::Css("[data-staffing]")).await.unwrap();
     assert_eq!(staffed.attr("data-staffing").await.unwrap().as_deref(), Some("staffed"));
