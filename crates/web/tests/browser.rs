@@ -99,15 +99,6 @@ async fn click(c: &Client, css: &str) {
         .unwrap();
 }
 
-async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
-}
-
 async fn submit(c: &Client, form_css: &str) {
     click(c, &format!("{form_css} button[type=submit]")).await;
 }
