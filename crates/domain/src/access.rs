@@ -129,6 +129,27 @@ pub enum Action {
     EditRiskList,
     /// Make a new version of the duty texts.
     EditDutyTexts,
+    /// Submit a daily check (日管控) — the officer's task.
+    SubmitDailyCheck,
+}
+
+impl Action {
+    /// Why the action was refused to someone who is not allowed, in Chinese.
+    #[must_use]
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Self::Public | Self::OwnAccount => "请先登录",
+            Self::CreateUnit => "监管部门账号不能登记单位",
+            Self::ManageAccounts => "账号管理仅限系统管理员",
+            Self::ViewUnit => "无权查看该单位",
+            Self::EditUnitProfile => "单位信息由本单位主要负责人修改",
+            Self::ManagePeople => "人员与任命由本单位主要负责人办理",
+            Self::RecordTraining => "培训考核记录由本单位主要负责人或质量安全总监录入",
+            Self::EditRiskList => "风险管控清单由本单位主要负责人或质量安全总监修订",
+            Self::EditDutyTexts => "岗位职责由本单位主要负责人修订",
+            Self::SubmitDailyCheck => "日管控检查记录由本单位在任的质量安全员填写",
+        }
+    }
 }
 
 /// The outcome of a check.
@@ -165,6 +186,7 @@ pub fn authorize(subject: &Subject, action: Action, unit: Option<UnitRef>) -> De
         Action::EditUnitProfile | Action::ManagePeople | Action::EditDutyTexts => {
             unit.is_some_and(|u| subject.holds(u.id, Post::Principal))
         }
+        Action::SubmitDailyCheck => unit.is_some_and(|u| subject.holds(u.id, Post::Officer)),
         Action::RecordTraining | Action::EditRiskList => {
             unit.is_some_and(|u| subject.holds(u.id, Post::Principal) || subject.holds(u.id, Post::Director))
         }
@@ -232,6 +254,22 @@ mod tests {
         );
         assert_eq!(
             authorize(&member(Post::Principal), Action::ManagePeople, unit(2)),
+            Decision::Deny
+        );
+    }
+
+    #[test]
+    fn only_officers_submit_daily_checks() {
+        assert_eq!(
+            authorize(&member(Post::Officer), Action::SubmitDailyCheck, unit(1)),
+            Decision::Allow
+        );
+        assert_eq!(
+            authorize(&member(Post::Principal), Action::SubmitDailyCheck, unit(1)),
+            Decision::Deny
+        );
+        assert_eq!(
+            authorize(&member(Post::Officer), Action::SubmitDailyCheck, unit(2)),
             Decision::Deny
         );
     }

@@ -28,6 +28,7 @@
 pub mod access;
 pub mod cadence;
 pub mod calendar;
+pub mod duty;
 pub mod entropy;
 pub mod forms;
 pub mod ident;

@@ -32,6 +32,8 @@ pub mod kind {
     pub const APPOINTMENT: &str = "appointment";
     /// The end of an appointment.
     pub const APPOINTMENT_END: &str = "appointment_end";
+    /// A daily check (日管控).
+    pub const DAILY_CHECK: &str = "daily_check";
 }
 
 /// The appointment row a leaf is built from, with its unit's credit code and its author's username.
@@ -39,6 +41,119 @@ const APPOINTMENT_ROW: &str = "select a.id, a.person_id, p.name, a.post, a.emplo
     a.reason, a.end_reason, a.created_at, a.updated_at, u.credit_code, au.username from appointments a \
     join people p on p.id = a.person_id join units u on u.id = a.unit_id join users au on au.id = a.created_by \
     where a.id = $1";
+
+/// The daily check row a leaf is built from.
+const DAILY_CHECK_ROW: &str = "select c.id, c.period, c.zero_risk, c.note, c.amends, c.risk_list_version, c.created_at, \
+    u.credit_code, au.username from daily_checks c join units u on u.id = c.unit_id join users au on au.id = c.created_by \
+    where c.id = $1";
+
+/// A record's leaf, rebuilt from its rows: the one definition used when logging and when auditing.
+async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) -> Result<Option<String>> {
+    let alg = HashAlg::Sm3;
+    let (content, period, at, author, unit) = match kind {
+        kind::APPOINTMENT | kind::APPOINTMENT_END => {
+            let Some(r) = sqlx::query(APPOINTMENT_ROW)
+                .bind(record_id)
+                .fetch_optional(&mut *conn)
+                .await?
+            else {
+                return Ok(None);
+            };
+            if kind == kind::APPOINTMENT {
+                let content = jcs_string_object(&[
+                    ("appointment", &r.try_get::<i64, _>("id")?.to_string()),
+                    ("employment", &r.try_get::<String, _>("employment")?),
+                    ("from", &r.try_get::<String, _>("from_date")?),
+                    ("person_id", &r.try_get::<i64, _>("person_id")?.to_string()),
+                    ("person_name", &r.try_get::<String, _>("name")?),
+                    ("post", &r.try_get::<String, _>("post")?),
+                    ("reason", &r.try_get::<String, _>("reason")?),
+                ]);
+                (
+                    content,
+                    r.try_get::<String, _>("from_date")?,
+                    r.try_get::<i64, _>("created_at")?,
+                    r.try_get("username")?,
+                    r.try_get("credit_code")?,
+                )
+            } else {
+                let to: Option<String> = r.try_get("to_date")?;
+                let end_reason: Option<String> = r.try_get("end_reason")?;
+                let content = jcs_string_object(&[
+                    ("appointment", &r.try_get::<i64, _>("id")?.to_string()),
+                    ("end_reason", end_reason.as_deref().unwrap_or_default()),
+                    ("to", to.as_deref().unwrap_or_default()),
+                ]);
+                (
+                    content,
+                    to.unwrap_or_default(),
+                    r.try_get::<i64, _>("updated_at")?,
+                    r.try_get("username")?,
+                    r.try_get("credit_code")?,
+                )
+            }
+        }
+        kind::DAILY_CHECK => {
+            let Some(r) = sqlx::query(DAILY_CHECK_ROW)
+                .bind(record_id)
+                .fetch_optional(&mut *conn)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let items = sqlx::query(
+                "select position, risk_point, item, result, note from daily_check_items where check_id = $1 order by position",
+            )
+            .bind(record_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|i| {
+                Ok(jcs_string_object(&[
+                    ("item", &i.try_get::<String, _>("item")?),
+                    ("note", &i.try_get::<String, _>("note")?),
+                    ("position", &i.try_get::<i64, _>("position")?.to_string()),
+                    ("result", &i.try_get::<String, _>("result")?),
+                    ("risk_point", &i.try_get::<String, _>("risk_point")?),
+                ]))
+            })
+            .collect::<Result<Vec<_>>>()?;
+            let amends = r
+                .try_get::<Option<i64>, _>("amends")?
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            let version = r
+                .try_get::<Option<i64>, _>("risk_list_version")?
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            let content = jcs_string_object(&[
+                ("amends", &amends),
+                ("check", &r.try_get::<i64, _>("id")?.to_string()),
+                ("items", &format!("[{}]", items.join(","))),
+                ("note", &r.try_get::<String, _>("note")?),
+                ("risk_list_version", &version),
+                ("zero_risk", &r.try_get::<i64, _>("zero_risk")?.to_string()),
+            ]);
+            (
+                content,
+                r.try_get::<String, _>("period")?,
+                r.try_get::<i64, _>("created_at")?,
+                r.try_get("username")?,
+                r.try_get("credit_code")?,
+            )
+        }
+        _ => return Ok(None),
+    };
+    let record = Record {
+        author,
+        content_hash: alg.digest(content.as_bytes()).to_hex(),
+        period,
+        submitted_at: leaf_time(instant(at)),
+        tier: kind.to_owned(),
+        unit,
+    };
+    record.canonical_json().map(Some).map_err(bad)
+}
 
 /// The log's state: algorithm, size and frontier.
 struct LogState {
@@ -286,58 +401,11 @@ impl Store {
         ))
     }
 
-    /// The leaf a record's row yields now. Logged leaves are built by this same function when the row is written,
+    /// The leaf a record's row yields now. Logged leaves are built by the same function when the row is written,
     /// so an audit that rebuilds it and finds a difference has found a row changed after it was logged.
     pub async fn leaf_for(&self, kind: &str, record_id: i64) -> Result<Option<String>> {
-        match kind {
-            kind::APPOINTMENT | kind::APPOINTMENT_END => {
-                let row = sqlx::query(APPOINTMENT_ROW)
-                    .bind(record_id)
-                    .fetch_optional(&self.read)
-                    .await?;
-                row.map(|r| self.appointment_leaf(kind, &r)).transpose()
-            }
-            _ => Ok(None),
-        }
-    }
-
-    fn appointment_leaf(&self, kind: &str, r: &AnyRow) -> Result<String> {
-        let alg = HashAlg::Sm3;
-        let (content, period, at) = if kind == kind::APPOINTMENT {
-            let person = r.try_get::<i64, _>("person_id")?.to_string();
-            let content = jcs_string_object(&[
-                ("appointment", &r.try_get::<i64, _>("id")?.to_string()),
-                ("employment", &r.try_get::<String, _>("employment")?),
-                ("from", &r.try_get::<String, _>("from_date")?),
-                ("person_id", &person),
-                ("person_name", &r.try_get::<String, _>("name")?),
-                ("post", &r.try_get::<String, _>("post")?),
-                ("reason", &r.try_get::<String, _>("reason")?),
-            ]);
-            (
-                content,
-                r.try_get::<String, _>("from_date")?,
-                r.try_get::<i64, _>("created_at")?,
-            )
-        } else {
-            let to: Option<String> = r.try_get("to_date")?;
-            let end_reason: Option<String> = r.try_get("end_reason")?;
-            let content = jcs_string_object(&[
-                ("appointment", &r.try_get::<i64, _>("id")?.to_string()),
-                ("end_reason", end_reason.as_deref().unwrap_or_default()),
-                ("to", to.as_deref().unwrap_or_default()),
-            ]);
-            (content, to.unwrap_or_default(), r.try_get::<i64, _>("updated_at")?)
-        };
-        let record = Record {
-            author: r.try_get("username")?,
-            content_hash: alg.digest(content.as_bytes()).to_hex(),
-            period,
-            submitted_at: leaf_time(instant(at)),
-            tier: kind.to_owned(),
-            unit: r.try_get("credit_code")?,
-        };
-        record.canonical_json().map_err(bad)
+        let mut conn = self.read.acquire().await?;
+        build_leaf(&mut conn, kind, record_id).await
     }
 
     /// Logs a record inside the caller's transaction, building its leaf from the row as written there.
@@ -349,11 +417,9 @@ impl Store {
         unit_id: i64,
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        let row = sqlx::query(APPOINTMENT_ROW)
-            .bind(record_id)
-            .fetch_one(&mut **tx)
-            .await?;
-        let leaf = self.appointment_leaf(kind, &row)?;
+        let leaf = build_leaf(tx, kind, record_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Self::append_leaf(tx, kind, record_id, Some(unit_id), &leaf, now).await
     }
 

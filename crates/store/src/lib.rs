@@ -10,6 +10,7 @@
 //! SQL lives only here. Rules do not: where a write depends on a rule (the appointment gate), the caller passes the
 //! rule in and the store runs it inside the transaction that reads the facts and writes the row.
 
+pub mod checks;
 mod error;
 pub mod ledger;
 mod migrate;

@@ -22,6 +22,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_ledger.sql"),
         include_str!("../migrations/postgres/0002_ledger.sql"),
     ),
+    (
+        3,
+        "daily_checks",
+        include_str!("../migrations/sqlite/0003_daily_checks.sql"),
+        include_str!("../migrations/postgres/0003_daily_checks.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -134,6 +134,7 @@ conformance!(
     risk_lists_and_duty_texts_are_versioned_never_overwritten,
     every_logged_record_has_a_verifying_bundle_and_checkpoints_stay_consistent,
     the_audit_reports_a_row_changed_behind_the_logs_back,
+    daily_checks_are_logged_never_overwritten_and_open_hazards,
 );
 
 async fn user(store: &Store, name: &str) -> i64 {
@@ -774,4 +775,95 @@ async fn the_audit_reports_a_row_changed_behind_the_logs_back(store: &Store, url
         .execute(&mut conn)
         .await;
     assert!(tampered_log.is_err(), "the log tables refuse changes");
+}
+
+async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Store, url: &str) {
+    use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
+    let founder = user(store, "founder").await;
+    let id = unit(store, founder).await;
+    let form = |results: &[(&str, &str)], amends: Option<i64>| {
+        DailyCheckForm {
+            period: "2026-03-02".into(),
+            items: results
+                .iter()
+                .map(|(r, n)| CheckItemForm {
+                    risk_point: "3C".into(),
+                    item: "整车3C标志".into(),
+                    result: (*r).into(),
+                    note: (*n).into(),
+                })
+                .collect(),
+            note: String::new(),
+            amends,
+        }
+        .check(zhian_domain::Cadence::Days(1))
+        .unwrap()
+    };
+    let (first, hazards) = store
+        .submit_daily_check(
+            id,
+            &form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")], None),
+            Some(1),
+            founder,
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hazards.len(), 1);
+    let again = store
+        .submit_daily_check(id, &form(&[("conforming", "")], None), Some(1), founder, now())
+        .await;
+    assert!(
+        matches!(&again, Err(StoreError::Refused(m)) if m.contains("已有检查记录")),
+        "{again:?}"
+    );
+    let wrong = store
+        .submit_daily_check(
+            id,
+            &form(&[("conforming", "")], Some(first + 100)),
+            Some(1),
+            founder,
+            now(),
+        )
+        .await;
+    assert!(matches!(wrong, Err(StoreError::Refused(_))));
+    let (second, none) = store
+        .submit_daily_check(
+            id,
+            &form(&[("conforming", ""), ("conforming", "已下架整改")], Some(first)),
+            Some(1),
+            founder,
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let checks = store.daily_checks(id, 10).await.unwrap();
+    assert_eq!(checks.len(), 2, "the original and its amendment both stay");
+    let amendment = store.daily_check(id, second).await.unwrap().unwrap();
+    assert_eq!(
+        (amendment.amends, amendment.zero_risk, amendment.items.len()),
+        (Some(first), true, 2)
+    );
+    assert!(!store.daily_check(id, first).await.unwrap().unwrap().zero_risk);
+    assert!(
+        store.daily_check(id + 1, first).await.unwrap().is_none(),
+        "another unit's check is invisible"
+    );
+    assert_eq!(store.hazards(id).await.unwrap()[0].description, "两台车无3C标志");
+    assert_eq!(store.daily_check_submissions(id).await.unwrap().len(), 2);
+    let key = log_key();
+    store.sign_checkpoint(&key, now()).await.unwrap();
+    let bundle = store.bundle("daily_check", first, &key, now()).await.unwrap();
+    assert_eq!(
+        zhian_ledger::bundle::verify_bundle(&bundle).unwrap().record.period,
+        "2026-03-02"
+    );
+    assert_eq!(store.audit(&key.verifier()).await.unwrap().findings, vec![]);
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
+    let changed = sqlx::raw_sql("update daily_check_items set note = '无' where check_id = 1")
+        .execute(&mut conn)
+        .await;
+    assert!(changed.is_err(), "check items refuse changes");
 }

@@ -539,3 +539,46 @@ pub async fn create_account(State(state): State<AppState>, ApiJson(form): ApiJso
         json!({"username": username, "one_time_password": password}),
     )
 }
+
+fn check_json(c: &zhian_store::checks::DailyCheck) -> Value {
+    json!({
+        "id": c.id, "period": c.period, "zero_risk": c.zero_risk, "note": c.note, "amends": c.amends,
+        "created_by": c.created_by, "created_at": c.created_at.to_rfc3339(),
+        "items": c.items.iter().map(|i| json!({"risk_point": i.risk_point, "item": i.item, "result": i.result.code(), "note": i.note})).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/units/{unit_id}/daily-checks`: the newest 200, without items.
+pub async fn daily_checks(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let list = state.store.daily_checks(ctx.unit_id()?, 200).await?;
+    ok(StatusCode::OK, list.iter().map(check_json).collect::<Vec<_>>())
+}
+
+/// `GET /api/v1/units/{unit_id}/daily-checks/{check_id}`.
+pub async fn daily_check(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> ApiResult {
+    let check = state
+        .store
+        .daily_check(ctx.unit_id()?, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    ok(StatusCode::OK, check_json(&check))
+}
+
+/// `POST /api/v1/units/{unit_id}/daily-checks`: refused for a period not yet begun and for a second check of a
+/// period (unless `amends` names the one it corrects).
+pub async fn submit_daily_check(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(form): ApiJson<zhian_domain::duty::DailyCheckForm>,
+) -> ApiResult {
+    let unit_id = ctx.unit_id()?;
+    let (id, hazards) = usecases::submit_daily_check(&state, &ctx, unit_id, &form).await?;
+    let check = state.store.daily_check(unit_id, id).await?.ok_or(AppError::NotFound)?;
+    let mut body = check_json(&check);
+    body["hazards"] = json!(hazards);
+    ok(StatusCode::CREATED, body)
+}

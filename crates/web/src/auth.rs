@@ -395,11 +395,14 @@ async fn check(state: &AppState, guard: Guard, request: Request) -> Result<Reque
     match authorize(&subject, guard.action, unit) {
         Decision::Allow => {}
         Decision::SignIn => return Err(AppError::SignIn),
-        // Someone else's unit is reported as absent, so ids do not reveal which units exist.
-        Decision::Deny if unit.is_some() && !subject.admin && !subject.is_regulator() => {
-            return Err(AppError::NotFound);
+        // Someone else's unit is reported as absent, so ids do not reveal which units exist; in one's own unit, or
+        // for administrators and regulators, the refusal says why.
+        Decision::Deny => {
+            return Err(match unit {
+                Some(u) if !subject.member_of(u.id) && !subject.admin && !subject.is_regulator() => AppError::NotFound,
+                _ => AppError::Denied(guard.action.refusal()),
+            });
         }
-        Decision::Deny => return Err(AppError::Forbidden),
     }
     if let Some((_, user)) = &signed_in
         && user.must_change_password

@@ -13,9 +13,9 @@ pub enum AppError {
     /// Sign in first.
     #[error("请先登录")]
     SignIn,
-    /// Not allowed.
-    #[error("无权访问该页面或数据")]
-    Forbidden,
+    /// Not allowed; the message says why.
+    #[error("{0}")]
+    Denied(&'static str),
     /// Not there (or not the caller's).
     #[error("页面或记录不存在")]
     NotFound,
@@ -48,7 +48,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::SignIn => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Denied(_) | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -64,7 +64,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::SignIn => "unauthenticated",
-            Self::Forbidden => "forbidden",
+            Self::Denied(_) => "forbidden",
             Self::NotFound => "not_found",
             Self::Invalid(_) => "validation",
             Self::BadRequest(_) => "bad_request",

@@ -542,3 +542,78 @@ pub async fn save_duty_text(
         .save_duty_text(unit_id, kind, &body, ctx.user()?.id, state.clock.now())
         .await?)
 }
+
+/// The daily cadence of a unit. Units run the default until custom cadences are kept per unit.
+pub fn daily_cadence() -> zhian_domain::Cadence {
+    zhian_domain::Tier::Daily.default_cadence()
+}
+
+/// Submits a daily check: the form, the timing (not before its period opens), then the store's own rule (one check
+/// per period unless amending one). Returns the check and the hazards its non-conformities opened.
+pub async fn submit_daily_check(
+    state: &AppState,
+    ctx: &Ctx,
+    unit_id: i64,
+    form: &zhian_domain::duty::DailyCheckForm,
+) -> Result<(i64, Vec<i64>), AppError> {
+    let info = form.check(daily_cadence()).map_err(AppError::Invalid)?;
+    let refuse = |message: String| {
+        let mut f = FieldErrors::default();
+        f.add("period", message);
+        AppError::Invalid(f)
+    };
+    let window = info.period.window();
+    zhian_domain::duty::check_timing(&info.period, &window, state.clock.now()).map_err(|e| refuse(e.to_string()))?;
+    let version = state
+        .store
+        .risk_list_versions(unit_id)
+        .await?
+        .first()
+        .map(|v| v.version);
+    match state
+        .store
+        .submit_daily_check(unit_id, &info, version, ctx.user()?.id, state.clock.now())
+        .await
+    {
+        Err(StoreError::Refused(why)) => Err(refuse(why)),
+        other => Ok(other?),
+    }
+}
+
+/// The daily slots of the last `days` days up to today, newest first, with their status.
+pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result<Vec<zhian_domain::Slot>, AppError> {
+    let today = state.clock.today();
+    let from = today - chrono::Duration::days(days - 1);
+    let cadence = daily_cadence();
+    let records: Vec<zhian_domain::Record> = state
+        .store
+        .daily_check_submissions(unit_id)
+        .await?
+        .into_iter()
+        .filter_map(|(period, at)| {
+            zhian_domain::Period::parse(cadence, &period)
+                .ok()
+                .map(|p| zhian_domain::Record {
+                    tier: zhian_domain::Tier::Daily,
+                    period: p,
+                    submitted_at: at,
+                })
+        })
+        .collect();
+    let range = zhian_domain::DateRange::new(from, today).map_err(|e| AppError::Internal(e.to_string()))?;
+    let calendar = zhian_domain::calendar::evaluate(&zhian_domain::ObligationQuery {
+        range,
+        as_of: state.clock.now(),
+        closed_weekdays: zhian_domain::WeekdaySet::empty(),
+        suspensions: &[],
+        cadences: zhian_domain::cadence::Cadences::default(),
+        records: &records,
+    });
+    let mut slots: Vec<_> = calendar
+        .slots
+        .into_iter()
+        .filter(|s| s.tier == zhian_domain::Tier::Daily)
+        .collect();
+    slots.reverse();
+    Ok(slots)
+}

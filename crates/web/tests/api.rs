@@ -691,3 +691,190 @@ async fn every_appointment_comes_with_a_bundle_that_verifies_offline() {
             .contains(&format!("/units/{id}/records/appointment/{appointment}/bundle"))
     );
 }
+
+/// A unit with an officer who can sign in: (principal, officer, unit id).
+async fn unit_with_officer(app: &TestApp) -> (common::Login, common::Login, i64) {
+    let me = app.login(app.user("liqiang", false).await).await;
+    let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &["ccc-10"]).await;
+    let (person, _) = app.staff(&me, id, "王芳", "officer").await;
+    let officer = app.user("wangfang", false).await;
+    app.state
+        .store
+        .link_person(id, person, officer, common::now())
+        .await
+        .unwrap();
+    (me, app.login(officer).await, id)
+}
+
+fn check(period: &str, results: &[(&str, &str)], amends: Option<i64>) -> serde_json::Value {
+    let items: Vec<_> = results
+        .iter()
+        .map(|(r, n)| json!({"risk_point": "3C", "item": "整车3C标志", "result": r, "note": n}))
+        .collect();
+    json!({"period": period, "items": items, "amends": amends})
+}
+
+#[tokio::test]
+async fn an_officer_records_the_daily_check_and_a_nonconformity_opens_a_hazard() {
+    let app = TestApp::new().await;
+    let (principal, officer, id) = unit_with_officer(&app).await;
+    let url = format!("/api/v1/units/{id}/daily-checks");
+    let r = app
+        .json(
+            "POST",
+            &url,
+            Some(&officer),
+            check(
+                "2026-03-02",
+                &[("conforming", ""), ("nonconforming", "两台车无3C标志")],
+                None,
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let first = r.json();
+    assert_eq!(
+        (first["zero_risk"].as_bool(), first["hazards"].as_array().unwrap().len()),
+        (Some(false), 1)
+    );
+    let first_id = first["id"].as_i64().unwrap();
+
+    let again = app
+        .json(
+            "POST",
+            &url,
+            Some(&officer),
+            check("2026-03-02", &[("conforming", "")], None),
+        )
+        .await;
+    assert_eq!(
+        (again.status, pointers(&again)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["/period".to_owned()])
+    );
+    assert!(
+        again.body.contains("已有检查记录") && again.body.contains("更正"),
+        "{}",
+        again.body
+    );
+    let future = app
+        .json(
+            "POST",
+            &url,
+            Some(&officer),
+            check("2026-03-03", &[("conforming", "")], None),
+        )
+        .await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(future.body.contains("尚未开始"), "{}", future.body);
+    let no_note = app
+        .json(
+            "POST",
+            &url,
+            Some(&officer),
+            check("2026-03-01", &[("nonconforming", "")], None),
+        )
+        .await;
+    assert_eq!(pointers(&no_note), ["/items/0/note"]);
+    let by_principal = app
+        .json(
+            "POST",
+            &url,
+            Some(&principal),
+            check("2026-03-01", &[("conforming", "")], None),
+        )
+        .await;
+    assert_eq!(by_principal.status, StatusCode::FORBIDDEN);
+    assert!(by_principal.body.contains("质量安全员填写"), "{}", by_principal.body);
+
+    let late = app
+        .json(
+            "POST",
+            &url,
+            Some(&officer),
+            check("2026-03-01", &[("conforming", "")], None),
+        )
+        .await;
+    assert_eq!(
+        late.status,
+        StatusCode::CREATED,
+        "a late check is accepted: {}",
+        late.body
+    );
+    let fixed = app
+        .json(
+            "POST",
+            &url,
+            Some(&officer),
+            check(
+                "2026-03-02",
+                &[("conforming", ""), ("conforming", "已下架")],
+                Some(first_id),
+            ),
+        )
+        .await;
+    assert_eq!(fixed.status, StatusCode::CREATED, "{}", fixed.body);
+    assert_eq!(fixed.json()["amends"], first_id);
+    let list = app.get(&url, Some(&principal)).await.json();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        3,
+        "the original stays beside its correction"
+    );
+
+    let page = app.get(&format!("/units/{id}/checks"), Some(&principal)).await;
+    assert!(page.body.contains("两台车无3C标志"), "the hazard is listed");
+    assert!(
+        page.body.contains("逾期补录") && page.body.contains("按时完成"),
+        "{}",
+        page.body
+    );
+    let bundle = app
+        .get(
+            &format!("/api/v1/units/{id}/records/daily_check/{first_id}/bundle"),
+            Some(&principal),
+        )
+        .await;
+    let report =
+        zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&bundle.body).unwrap()).unwrap();
+    assert_eq!(
+        (
+            report.record.tier.as_str(),
+            report.record.period.as_str(),
+            report.record.author.as_str()
+        ),
+        ("daily_check", "2026-03-02", "wangfang")
+    );
+}
+
+#[tokio::test]
+async fn the_daily_check_form_lists_the_risk_lists_daily_items_and_submits() {
+    let app = TestApp::new().await;
+    let (_, officer, id) = unit_with_officer(&app).await;
+    let form = app.get(&format!("/units/{id}/checks/new"), Some(&officer)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let items = form.body.matches(r#"name="item""#).count();
+    assert!(items >= 6, "the e-bike template's daily items: {items}");
+    let mut fields: Vec<(String, String)> = vec![("period".into(), "2026-03-02".into())];
+    for i in 0..items {
+        fields.push(("risk_point".into(), "清单".into()));
+        fields.push(("item".into(), format!("检查项{i}")));
+        fields.push((format!("result-{i}"), "conforming".into()));
+        fields.push(("note".into(), String::new()));
+    }
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app
+        .post_form(&format!("/units/{id}/checks"), Some(&officer), &pairs)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = app.get(r.location(), Some(&officer)).await;
+    assert!(
+        shown.body.contains("零风险") && shown.body.contains("下载证明包"),
+        "{}",
+        shown.body
+    );
+    let again = app
+        .post_form(&format!("/units/{id}/checks"), Some(&officer), &pairs)
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("已有检查记录"));
+}

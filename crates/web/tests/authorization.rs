@@ -60,6 +60,10 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
         "lyyyyy",
         "lynnnn",
     ),
+    ("GET", "/units/{unit_id}/checks", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/checks/new", "lnnnny", "lnnnnn"),
+    ("POST", "/units/{unit_id}/checks", "lnnnny", "lnnnnn"),
+    ("GET", "/units/{unit_id}/checks/{check_id}", "lyyyyy", "lynnnn"),
     ("GET", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts/{user_id}/password", "lynnnn", "lynnnn"),
@@ -94,6 +98,14 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
         "lyyyyy",
         "lynnnn",
     ),
+    ("GET", "/api/v1/units/{unit_id}/daily-checks", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/daily-checks", "lnnnny", "lnnnnn"),
+    (
+        "GET",
+        "/api/v1/units/{unit_id}/daily-checks/{check_id}",
+        "lyyyyy",
+        "lynnnn",
+    ),
     ("GET", "/api/v1/accounts", "lynnnn", "lynnnn"),
     ("POST", "/api/v1/accounts", "lynnnn", "lynnnn"),
 ];
@@ -105,6 +117,8 @@ struct Fixture {
     person: i64,
     /// An account nobody signs in with, for the administrator's password reset.
     account: i64,
+    /// A daily check of the unit.
+    check: i64,
 }
 
 async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
@@ -132,12 +146,30 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
         )
         .await;
     let account = app.user(&format!("spare{code}"), false).await;
+    let form = zhian_domain::duty::DailyCheckForm {
+        period: "2026-03-02".into(),
+        items: vec![zhian_domain::duty::CheckItemForm {
+            item: "3C标志".into(),
+            result: "conforming".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let info = form.check(zhian_domain::Cadence::Days(1)).unwrap();
+    let (check, _) = app
+        .state
+        .store
+        .submit_daily_check(unit, &info, None, officer, common::now())
+        .await
+        .unwrap();
+    let person = spare.json()["id"].as_i64().unwrap();
     (
         Fixture {
             unit,
             appointment,
-            person: spare.json()["id"].as_i64().unwrap(),
+            person,
             account,
+            check,
         },
         director,
         officer,
@@ -151,6 +183,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{kind}/{record_id}", &format!("appointment/{}", f.appointment))
         .replace("{kind}", "director")
         .replace("{user_id}", &f.account.to_string())
+        .replace("{check_id}", &f.check.to_string())
 }
 
 /// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail

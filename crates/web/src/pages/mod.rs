@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod checks;
 pub mod lists;
 pub mod people;
 pub mod units;
@@ -111,7 +112,7 @@ struct ErrorPage {
 pub fn error_page(e: &AppError) -> Response {
     let heading = match e {
         AppError::NotFound => "页面不存在",
-        AppError::Forbidden => "无权访问",
+        AppError::Denied(_) => "无权访问",
         AppError::Csrf => "请刷新页面",
         AppError::TooLarge => "内容过大",
         AppError::TooManyRequests(_) => "请稍后再试",

@@ -1,0 +1,272 @@
+//! The daily check (日管控): what an officer submits, and when a submission is allowed (DOMAIN §5–6).
+//!
+//! Seed: "日管控、周排查、月调度工作情况有记录、可核实". DOMAIN §5: the daily check is made against the unit's risk control
+//! list; a risk found is handled at once and reported to the director; a day with nothing found is still recorded
+//! (a "zero-risk report") \[reading\]. A check cannot be made in advance; a late one is accepted and marked late.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::cadence::Cadence;
+use crate::forms::FieldErrors;
+use crate::period::{Period, Window};
+
+/// The outcome of one check item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckResult {
+    /// 符合.
+    Conforming,
+    /// 不符合 — opens a hazard.
+    Nonconforming,
+    /// 不适用.
+    NotApplicable,
+}
+
+impl CheckResult {
+    /// `conforming`, `nonconforming`, `not_applicable`.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Conforming => "conforming",
+            Self::Nonconforming => "nonconforming",
+            Self::NotApplicable => "not_applicable",
+        }
+    }
+
+    /// Parses a code.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "conforming" => Some(Self::Conforming),
+            "nonconforming" => Some(Self::Nonconforming),
+            "not_applicable" => Some(Self::NotApplicable),
+            _ => None,
+        }
+    }
+
+    /// The Chinese name.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Conforming => "符合",
+            Self::Nonconforming => "不符合",
+            Self::NotApplicable => "不适用",
+        }
+    }
+}
+
+/// One item as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckItemForm {
+    /// The risk point it checks (from the risk list).
+    pub risk_point: String,
+    /// The question checked.
+    pub item: String,
+    /// `conforming`, `nonconforming` or `not_applicable`.
+    pub result: String,
+    /// What was seen; required for a non-conformity.
+    pub note: String,
+}
+
+/// A daily check as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DailyCheckForm {
+    /// The period checked, e.g. `2026-03-02` (or `2026-03-02#2` for a shift).
+    pub period: String,
+    /// The items.
+    pub items: Vec<CheckItemForm>,
+    /// A general note.
+    pub note: String,
+    /// The id of the check this one corrects, if it is an amendment.
+    pub amends: Option<i64>,
+}
+
+/// One item, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckItem {
+    /// The risk point.
+    pub risk_point: String,
+    /// The question.
+    pub item: String,
+    /// The outcome.
+    pub result: CheckResult,
+    /// What was seen.
+    pub note: String,
+}
+
+/// A daily check, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyCheckInfo {
+    /// The period.
+    pub period: Period,
+    /// The items.
+    pub items: Vec<CheckItem>,
+    /// A general note.
+    pub note: String,
+    /// The check this one corrects.
+    pub amends: Option<i64>,
+}
+
+impl DailyCheckInfo {
+    /// Nothing found: every item conforming or not applicable — the zero-risk report.
+    #[must_use]
+    pub fn zero_risk(&self) -> bool {
+        self.items.iter().all(|i| i.result != CheckResult::Nonconforming)
+    }
+}
+
+/// The most items one check may hold.
+pub const MAX_ITEMS: usize = 200;
+
+impl DailyCheckForm {
+    /// Checks every field against the unit's daily cadence.
+    pub fn check(&self, cadence: Cadence) -> Result<DailyCheckInfo, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let period = Period::parse(cadence, self.period.trim())
+            .map_err(|err| e.add("period", err.to_string()))
+            .ok();
+        if self.items.is_empty() {
+            e.add("items", "请至少检查一项（检查项来自本单位风险管控清单）");
+        }
+        if self.items.len() > MAX_ITEMS {
+            e.add("items", format!("检查项不能超过 {MAX_ITEMS} 项"));
+        }
+        let mut items = Vec::with_capacity(self.items.len());
+        for (i, it) in self.items.iter().enumerate() {
+            let n = i + 1;
+            let field = |name: &str| format!("items/{i}/{name}");
+            let item = it.item.trim();
+            if item.is_empty() || item.chars().count() > 200 {
+                e.add(&field("item"), format!("第 {n} 项：检查内容须为 1–200 个字"));
+            }
+            let result = CheckResult::parse(it.result.trim());
+            if result.is_none() {
+                e.add(
+                    &field("result"),
+                    format!("第 {n} 项“{item}”：请选择符合、不符合或不适用"),
+                );
+            }
+            let note = it.note.trim();
+            if result == Some(CheckResult::Nonconforming) && note.is_empty() {
+                e.add(
+                    &field("note"),
+                    format!("第 {n} 项“{item}”不符合：请写明发现的问题，系统将据此登记风险隐患"),
+                );
+            }
+            if note.chars().count() > 1000 || it.risk_point.chars().count() > 100 {
+                e.add(&field("note"), format!("第 {n} 项：说明不能超过 1000 个字"));
+            }
+            if let Some(result) = result {
+                items.push(CheckItem {
+                    risk_point: it.risk_point.trim().to_owned(),
+                    item: item.to_owned(),
+                    result,
+                    note: note.to_owned(),
+                });
+            }
+        }
+        let note = e.optional_text("note", "备注", &self.note, 1000);
+        match period {
+            Some(period) if e.is_empty() => Ok(DailyCheckInfo {
+                period,
+                items,
+                note,
+                amends: self.amends,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// Why a submission is refused whatever its content.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SubmitError {
+    /// The period has not begun.
+    #[error("该时段（{period}）尚未开始，不能提前填写检查记录")]
+    Early {
+        /// The period's name.
+        period: String,
+    },
+}
+
+/// A check may be submitted once its window has opened; after it has closed it is accepted and marked late.
+pub fn check_timing(period: &Period, window: &Window, now: DateTime<Utc>) -> Result<(), SubmitError> {
+    if now.timestamp() < window.start {
+        return Err(SubmitError::Early {
+            period: period.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(results: &[(&str, &str)]) -> DailyCheckForm {
+        DailyCheckForm {
+            period: "2026-03-02".into(),
+            items: results
+                .iter()
+                .map(|(r, note)| CheckItemForm {
+                    risk_point: "3C".into(),
+                    item: "是否查验3C证书".into(),
+                    result: (*r).into(),
+                    note: (*note).into(),
+                })
+                .collect(),
+            note: String::new(),
+            amends: None,
+        }
+    }
+
+    #[test]
+    fn nothing_found_is_a_zero_risk_report() {
+        let info = form(&[("conforming", ""), ("not_applicable", "")])
+            .check(Cadence::Days(1))
+            .unwrap();
+        assert!(info.zero_risk());
+        let found = form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")])
+            .check(Cadence::Days(1))
+            .unwrap();
+        assert!(!found.zero_risk());
+    }
+
+    #[test]
+    fn a_nonconformity_needs_a_description_and_results_must_be_known() {
+        let e = form(&[("nonconforming", " "), ("maybe", "")])
+            .check(Cadence::Days(1))
+            .unwrap_err();
+        assert!(e.get("items/0/note").unwrap().contains("写明发现的问题"));
+        assert!(e.get("items/1/result").is_some());
+        assert!(form(&[]).check(Cadence::Days(1)).unwrap_err().get("items").is_some());
+        let wrong_period = DailyCheckForm {
+            period: "2026-W10".into(),
+            ..form(&[("conforming", "")])
+        };
+        assert!(
+            wrong_period
+                .check(Cadence::Days(1))
+                .unwrap_err()
+                .get("period")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_check_cannot_be_made_before_its_day() {
+        let info = form(&[("conforming", "")]).check(Cadence::Days(1)).unwrap();
+        let window = info.period.window();
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert!(check_timing(&info.period, &window, at("2026-03-01T23:59:59+08:00")).is_err());
+        assert!(check_timing(&info.period, &window, at("2026-03-02T00:00:00+08:00")).is_ok());
+        assert!(
+            check_timing(&info.period, &window, at("2026-03-05T10:00:00+08:00")).is_ok(),
+            "late is accepted"
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! The daily check on a phone: the day's items from the risk list, one tap each; the record list; corrections.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use zhian_domain::SlotStatus;
+use zhian_domain::access::{Action, Decision, authorize};
+use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
+use zhian_domain::forms::FieldErrors;
+use zhian_store::checks::{CheckItemRow, DailyCheck, Hazard};
+
+use super::{Layout, PageResult, render};
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::forms::Fields;
+use crate::{AppState, usecases, view};
+
+/// A day as listed: (period, status label, status style, the period's checks as (id, zero risk)).
+type DayRow = (String, &'static str, &'static str, Vec<(i64, bool)>);
+
+#[derive(Template)]
+#[template(path = "checks.html")]
+struct ChecksPage {
+    layout: Layout,
+    unit_id: i64,
+    today: String,
+    can_submit: bool,
+    slots: Vec<DayRow>,
+    hazards: Vec<Hazard>,
+}
+
+/// `GET /units/{unit_id}/checks`: the last 30 days and the open hazards.
+pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let checks = state.store.daily_checks(unit_id, 200).await?;
+    let slots = usecases::daily_calendar(&state, unit_id, 30)
+        .await?
+        .into_iter()
+        .map(|slot| {
+            let period = slot.period.to_string();
+            let css = match slot.status {
+                SlotStatus::Done | SlotStatus::Excused => "ok",
+                SlotStatus::Late | SlotStatus::Due => "warn",
+                SlotStatus::Missing | SlotStatus::Upcoming => "bad",
+            };
+            let mine = checks
+                .iter()
+                .filter(|c| c.period == period)
+                .map(|c| (c.id, c.zero_risk))
+                .collect();
+            (period, slot.status.label(), css, mine)
+        })
+        .collect();
+    let page = ChecksPage {
+        layout: Layout::for_unit(&state, &ctx, "日管控").await?,
+        unit_id,
+        today: state.clock.today().to_string(),
+        can_submit: authorize(&ctx.subject, Action::SubmitDailyCheck, ctx.unit) == Decision::Allow,
+        slots,
+        hazards: state.store.hazards(unit_id).await?,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    period: Option<String>,
+    amends: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "check_form.html")]
+struct CheckFormPage {
+    layout: Layout,
+    unit_id: i64,
+    period: String,
+    version: Option<i64>,
+    amends: Option<i64>,
+    items: Vec<(usize, String, String, String, String)>,
+    check_note: String,
+    errors: FieldErrors,
+}
+
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    form: &DailyCheckForm,
+    errors: FieldErrors,
+) -> PageResult {
+    let items = form
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            (
+                i,
+                it.risk_point.clone(),
+                it.item.clone(),
+                it.result.clone(),
+                it.note.clone(),
+            )
+        })
+        .collect();
+    let page = CheckFormPage {
+        layout: Layout::for_unit(state, ctx, "日管控检查").await?,
+        unit_id: ctx.unit_id()?,
+        period: form.period.clone(),
+        version: state
+            .store
+            .risk_list_versions(ctx.unit_id()?)
+            .await?
+            .first()
+            .map(|v| v.version),
+        amends: form.amends,
+        items,
+        check_note: form.note.clone(),
+        errors,
+    };
+    Ok(render(status, &page))
+}
+
+/// `GET /units/{unit_id}/checks/new[?period=…&amends=…]`: the items of the current risk list, all "符合" to start
+/// with (a correction starts from the check it corrects).
+pub async fn new_form(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let period = q.period.unwrap_or_else(|| state.clock.today().to_string());
+    let items = match q.amends {
+        Some(original) => {
+            let check = state
+                .store
+                .daily_check(unit_id, original)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            check
+                .items
+                .into_iter()
+                .map(|i| CheckItemForm {
+                    risk_point: i.risk_point,
+                    item: i.item,
+                    result: i.result.code().into(),
+                    note: i.note,
+                })
+                .collect()
+        }
+        None => state
+            .store
+            .risk_list(unit_id, None)
+            .await?
+            .map(|l| l.rows)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| {
+                r.daily_item.map(|item| CheckItemForm {
+                    risk_point: r.risk_point,
+                    item,
+                    result: "conforming".into(),
+                    note: String::new(),
+                })
+            })
+            .collect(),
+    };
+    let form = DailyCheckForm {
+        period,
+        items,
+        note: String::new(),
+        amends: q.amends,
+    };
+    form_page(&state, &ctx, StatusCode::OK, &form, FieldErrors::default()).await
+}
+
+/// `POST /units/{unit_id}/checks`.
+pub async fn submit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let (points, items, notes) = (fields.all("risk_point"), fields.all("item"), fields.all("note"));
+    let form = DailyCheckForm {
+        period: fields.get("period").into(),
+        items: items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| CheckItemForm {
+                risk_point: points.get(i).cloned().unwrap_or_default(),
+                item: item.clone(),
+                result: fields.get(&format!("result-{i}")).into(),
+                note: notes.get(i).cloned().unwrap_or_default(),
+            })
+            .collect(),
+        note: fields.get("check_note").into(),
+        amends: fields.get("amends").parse().ok(),
+    };
+    match usecases::submit_daily_check(&state, &ctx, unit_id, &form).await {
+        Ok((id, _)) => Ok(Redirect::to(&format!("/units/{unit_id}/checks/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            form_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &form, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "check.html")]
+struct CheckPage {
+    layout: Layout,
+    unit_id: i64,
+    check: DailyCheck,
+    items: Vec<(usize, CheckItemRow)>,
+    submitted: String,
+    amended_by: Vec<i64>,
+    can_submit: bool,
+}
+
+/// `GET /units/{unit_id}/checks/{check_id}`.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let check = state.store.daily_check(unit_id, id).await?.ok_or(AppError::NotFound)?;
+    let amended_by = state
+        .store
+        .daily_checks(unit_id, 500)
+        .await?
+        .iter()
+        .filter(|c| c.amends == Some(id))
+        .map(|c| c.id)
+        .collect();
+    let page = CheckPage {
+        layout: Layout::for_unit(&state, &ctx, "检查记录").await?,
+        unit_id,
+        items: check
+            .items
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, it)| (i + 1, it))
+            .collect(),
+        submitted: view::local(check.created_at),
+        check,
+        amended_by,
+        can_submit: authorize(&ctx.subject, Action::SubmitDailyCheck, ctx.unit) == Decision::Allow,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
