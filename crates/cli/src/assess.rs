@@ -49,11 +49,7 @@ pub fn run(a: &AssessArgs, out: &mut dyn Write) -> CmdResult {
         result.scale.label(),
         channel.label(),
         yes_no(result.director_required),
-        if result.officer_required {
-            "须配备（至少一名）"
-        } else {
-            "无须配备"
-        },
+        if result.officer_required { "须配备（至少一名）" } else { "无须配备" },
     );
     for (i, b) in result.basis.iter().enumerate() {
         text.push_str(&format!("  {}. {b}\n", i + 1));

@@ -9,15 +9,9 @@ use crate::error::{CmdResult, Failure, io_failure};
 
 pub fn run(a: &CadenceCheckArgs, out: &mut dyn Write) -> CmdResult {
     let tier = tier("--tier", &a.tier)?;
-    let cadence: Cadence = a
-        .every
-        .parse()
-        .map_err(|e| Failure::BadInput(format!("--every：{e}")))?;
+    let cadence: Cadence = a.every.parse().map_err(|e| Failure::BadInput(format!("--every：{e}")))?;
     let (line, code) = match cadence.check(tier) {
-        Ok(()) => (
-            format!("有效：{cadence} 不低于{}的法定频次，可替代默认周期", tier.label()),
-            0,
-        ),
+        Ok(()) => (format!("有效：{cadence} 不低于{}的法定频次，可替代默认周期", tier.label()), 0),
         Err(why) => (format!("无效：{why}"), 1),
     };
     writeln!(out, "{line}").map_err(io_failure)?;

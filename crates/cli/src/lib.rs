@@ -37,12 +37,8 @@ where
     };
     let result = match cli.command {
         Command::Assess(a) => assess::run(&a, out),
-        Command::Cadence {
-            command: CadenceCommand::Check(a),
-        } => cadence::run(&a, out),
-        Command::Id {
-            command: IdCommand::Check(a),
-        } => id::run(&a, out),
+        Command::Cadence { command: CadenceCommand::Check(a) } => cadence::run(&a, out),
+        Command::Id { command: IdCommand::Check(a) } => id::run(&a, out),
         Command::Obligations(a) => obligations::run(&a, out),
         Command::Log { command } => log::run(&command, env, out),
         Command::Verify(a) => log::verify(&a, out),
@@ -86,11 +82,7 @@ fn clap_failure(e: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8
         }
         _ => {
             let text = e.render().to_string();
-            let first = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("参数错误")
-                .to_owned();
+            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("参数错误").to_owned();
             first.strip_prefix("error: ").map(str::to_owned).unwrap_or(first)
         }
     };

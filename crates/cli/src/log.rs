@@ -68,9 +68,7 @@ fn print(out: &mut dyn Write, text: &str) -> CmdResult {
 }
 
 fn hash_alg(value: &str) -> Result<HashAlg, Failure> {
-    value
-        .parse()
-        .map_err(|_| Failure::bad_value("--hash", value, "应为 sm3 或 sha256"))
+    value.parse().map_err(|_| Failure::bad_value("--hash", value, "应为 sm3 或 sha256"))
 }
 
 fn read(path: &Path, what: &str) -> Result<String, Failure> {
@@ -80,14 +78,8 @@ fn read(path: &Path, what: &str) -> Result<String, Failure> {
 /// The tree of a leaf file: one leaf per line, in hex.
 fn tree(alg: HashAlg, file: &Path) -> Result<MemLog, Failure> {
     let text = read(file, "叶子文件")?;
-    let leaves = parse_leaf_file(&text).map_err(|e| {
-        Failure::BadInput(format!(
-            "叶子文件 \"{}\" 第 {} 行：{}",
-            file.display(),
-            e.line,
-            e.source
-        ))
-    })?;
+    let leaves = parse_leaf_file(&text)
+        .map_err(|e| Failure::BadInput(format!("叶子文件 \"{}\" 第 {} 行：{}", file.display(), e.line, e.source)))?;
     Ok(MemLog::from_leaves(alg, leaves))
 }
 
@@ -95,11 +87,7 @@ fn size_arg(arg: &str, value: Option<u64>, leaves: u64) -> Result<u64, Failure> 
     match value {
         None => Ok(leaves),
         Some(n) if n <= leaves => Ok(n),
-        Some(n) => Err(Failure::bad_value(
-            arg,
-            &n.to_string(),
-            format!("超出文件中的叶子数 {leaves}"),
-        )),
+        Some(n) => Err(Failure::bad_value(arg, &n.to_string(), format!("超出文件中的叶子数 {leaves}"))),
     }
 }
 
@@ -108,10 +96,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
 }
 
 fn keygen(a: &KeygenArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
-    let alg: SigAlg = a
-        .alg
-        .parse()
-        .map_err(|_| Failure::bad_value("--alg", &a.alg, "应为 ed25519 或 sm2"))?;
+    let alg: SigAlg = a.alg.parse().map_err(|_| Failure::bad_value("--alg", &a.alg, "应为 ed25519 或 sm2"))?;
     let key = SignerKey::generate(alg, &a.origin, &mut EntropyRng(env.entropy.as_ref()))
         .map_err(|e| Failure::bad_value("--origin", &a.origin, e))?;
     std::fs::create_dir_all(&a.out)
@@ -133,11 +118,7 @@ fn prove_inclusion(a: &ProveInclusionArgs, out: &mut dyn Write) -> CmdResult {
     let log = tree(hash_alg(&a.hash)?, &a.file)?;
     let size = size_arg("--size", a.size, log.size())?;
     if a.index >= size {
-        return Err(Failure::bad_value(
-            "--index",
-            &a.index.to_string(),
-            format!("须小于树的大小 {size}"),
-        ));
+        return Err(Failure::bad_value("--index", &a.index.to_string(), format!("须小于树的大小 {size}")));
     }
     let proof = InclusionProofJson::from_log(&log, a.index, size).map_err(|e| Failure::BadInput(e.to_string()))?;
     print(out, &json(&proof)?)
@@ -147,11 +128,7 @@ fn prove_consistency(a: &ProveConsistencyArgs, out: &mut dyn Write) -> CmdResult
     let log = tree(hash_alg(&a.hash)?, &a.file)?;
     let new = size_arg("--new", a.new, log.size())?;
     if a.old == 0 || a.old > new {
-        return Err(Failure::bad_value(
-            "--old",
-            &a.old.to_string(),
-            format!("须在 1 到 {new} 之间"),
-        ));
+        return Err(Failure::bad_value("--old", &a.old.to_string(), format!("须在 1 到 {new} 之间")));
     }
     let proof = ConsistencyProofJson::from_log(&log, a.old, new).map_err(|e| Failure::BadInput(e.to_string()))?;
     print(out, &json(&proof)?)
@@ -162,13 +139,9 @@ fn verify_inclusion(a: &VerifyInclusionArgs, out: &mut dyn Write) -> CmdResult {
     let proof =
         InclusionProofJson::from_json(&read(&a.proof, "证明文件")?).map_err(|e| Failure::BadInput(e.to_string()))?;
     match proof.verify_leaf_hex(alg, &a.leaf) {
-        Ok(()) => print(
-            out,
-            &format!(
-                "包含证明有效：叶子 {} 在大小为 {} 的树中，根 {}",
-                proof.index, proof.size, proof.root
-            ),
-        ),
+        Ok(()) => {
+            print(out, &format!("包含证明有效：叶子 {} 在大小为 {} 的树中，根 {}", proof.index, proof.size, proof.root))
+        }
         Err(JsonProofError::Proof(e)) => Err(Failure::Failed(e.to_string())),
         Err(e) => Err(Failure::bad_value("--leaf", &a.leaf, e)),
     }
@@ -179,13 +152,9 @@ fn verify_consistency(a: &VerifyConsistencyArgs, out: &mut dyn Write) -> CmdResu
     let proof =
         ConsistencyProofJson::from_json(&read(&a.proof, "证明文件")?).map_err(|e| Failure::BadInput(e.to_string()))?;
     match proof.verify(alg) {
-        Ok(()) => print(
-            out,
-            &format!(
-                "一致性证明有效：大小 {} 的树是大小 {} 的树的前缀",
-                proof.old_size, proof.new_size
-            ),
-        ),
+        Ok(()) => {
+            print(out, &format!("一致性证明有效：大小 {} 的树是大小 {} 的树的前缀", proof.old_size, proof.new_size))
+        }
         Err(e) => Err(Failure::Failed(e.to_string())),
     }
 }

@@ -79,11 +79,7 @@ pub fn run(a: &ObligationsArgs, out: &mut dyn Write) -> CmdResult {
         cadences: s.cadences,
         records: &s.records,
     });
-    let rendered = if a.json {
-        json(&calendar)?
-    } else {
-        text_report(&s, &calendar)
-    };
+    let rendered = if a.json { json(&calendar)? } else { text_report(&s, &calendar) };
     out.write_all(rendered.as_bytes()).map_err(io_failure)?;
     Ok(0)
 }
@@ -115,11 +111,7 @@ fn parse(raw: RawScenario) -> Result<Scenario, Failure> {
     let mut closed = WeekdaySet::empty();
     for (i, day) in raw.closed_weekdays.iter().enumerate() {
         let weekday = WeekdaySet::parse_weekday(day).ok_or_else(|| {
-            Failure::bad_value(
-                &format!("closed_weekdays[{i}]"),
-                day,
-                "应为 mon、tue、wed、thu、fri、sat、sun 之一",
-            )
+            Failure::bad_value(&format!("closed_weekdays[{i}]"), day, "应为 mon、tue、wed、thu、fri、sat、sun 之一")
         })?;
         closed = closed.with(weekday);
     }
@@ -138,14 +130,10 @@ fn parse(raw: RawScenario) -> Result<Scenario, Failure> {
     for (key, spec) in &raw.cadences {
         let field = format!("cadences.{key}");
         let t = tier(&field, key).map_err(|_| {
-            Failure::BadInput(format!(
-                "cadences 中的层级 \"{key}\" 无效：应为 daily、weekly 或 monthly"
-            ))
+            Failure::BadInput(format!("cadences 中的层级 \"{key}\" 无效：应为 daily、weekly 或 monthly"))
         })?;
         let cadence: Cadence = spec.parse().map_err(|e| Failure::BadInput(format!("{field}：{e}")))?;
-        cadences
-            .set(t, cadence)
-            .map_err(|why| Failure::bad_value(&field, spec, why))?;
+        cadences.set(t, cadence).map_err(|why| Failure::bad_value(&field, spec, why))?;
     }
     let records = raw
         .records
@@ -156,21 +144,10 @@ fn parse(raw: RawScenario) -> Result<Scenario, Failure> {
             let period = Period::parse(cadences.get(tier), &r.period)
                 .map_err(|e| Failure::BadInput(format!("records[{i}].period：{e}")))?;
             let submitted_at = instant(&format!("records[{i}].submitted_at"), &r.submitted_at)?;
-            Ok(Record {
-                tier,
-                period,
-                submitted_at,
-            })
+            Ok(Record { tier, period, submitted_at })
         })
         .collect::<Result<Vec<_>, Failure>>()?;
-    Ok(Scenario {
-        range,
-        as_of,
-        closed,
-        suspensions,
-        cadences,
-        records,
-    })
+    Ok(Scenario { range, as_of, closed, suspensions, cadences, records })
 }
 
 #[derive(Serialize)]
@@ -245,17 +222,14 @@ fn json(calendar: &Calendar) -> Result<String, Failure> {
 }
 
 fn text_report(s: &Scenario, calendar: &Calendar) -> String {
-    let as_of = local_instant(s.as_of.timestamp())
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_default();
+    let as_of =
+        local_instant(s.as_of.timestamp()).map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default();
     let mut text = format!("{} 至 {}，截至 {as_of}（北京时间）\n\n", s.range.from(), s.range.to());
     text.push_str("层级\t周期\t");
     text.push_str(&SlotStatus::ALL.map(SlotStatus::label).join("\t"));
     text.push('\n');
     for tier in Tier::ALL {
-        let counts = SlotStatus::ALL
-            .map(|st| calendar.summary.count(tier, st).to_string())
-            .join("\t");
+        let counts = SlotStatus::ALL.map(|st| calendar.summary.count(tier, st).to_string()).join("\t");
         text.push_str(&format!("{}\t{}\t{counts}\n", tier.label(), s.cadences.get(tier)));
     }
     for status in [SlotStatus::Missing, SlotStatus::Late, SlotStatus::Due] {
@@ -266,12 +240,7 @@ fn text_report(s: &Scenario, calendar: &Calendar) -> String {
             .map(|slot| format!("{} {}", slot.tier.label(), slot.period))
             .collect();
         if !periods.is_empty() {
-            text.push_str(&format!(
-                "\n{}（{}）：\n  {}\n",
-                status.label(),
-                periods.len(),
-                periods.join("\n  ")
-            ));
+            text.push_str(&format!("\n{}（{}）：\n  {}\n", status.label(), periods.len(), periods.join("\n  ")));
         }
     }
     text

@@ -63,11 +63,7 @@ fn data_key(dir: &Path, entropy: &dyn Entropy) -> Result<[u8; SEAL_KEY_LEN], Fai
     let parse = |hex: &str, from: &str| -> Result<[u8; SEAL_KEY_LEN], Failure> {
         let hex = hex.trim();
         let bytes: Option<Vec<u8>> = (hex.len() == SEAL_KEY_LEN * 2)
-            .then(|| {
-                (0..SEAL_KEY_LEN)
-                    .map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok())
-                    .collect()
-            })
+            .then(|| (0..SEAL_KEY_LEN).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect())
             .flatten();
         bytes
             .and_then(|b| b.try_into().ok())
@@ -95,10 +91,7 @@ fn data_key(dir: &Path, entropy: &dyn Entropy) -> Result<[u8; SEAL_KEY_LEN], Fai
                 .map_err(|e| Failure::BadInput(format!("无法写入数据密钥文件 \"{}\"：{e}", path.display())))?;
             Ok(key)
         }
-        Err(e) => Err(Failure::BadInput(format!(
-            "无法读取数据密钥文件 \"{}\"：{e}",
-            path.display()
-        ))),
+        Err(e) => Err(Failure::BadInput(format!("无法读取数据密钥文件 \"{}\"：{e}", path.display()))),
     }
 }
 
@@ -144,11 +137,7 @@ fn logging() {
         Ok("error") => tracing::Level::ERROR,
         _ => tracing::Level::INFO,
     };
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).with_target(false).try_init();
 }
 
 async fn open(place: &Place, env: &Env) -> Result<Store, Failure> {
@@ -237,17 +226,9 @@ pub fn init(a: &DbArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
     runtime()?.block_on(async {
         let store = open(&place, env).await?;
         let key = log_key(&place.data_dir, env.entropy.as_ref())?;
-        let state = AppState::new(
-            store.clone(),
-            env.clock.clone(),
-            env.entropy.clone(),
-            key,
-            Settings::default(),
-        )
-        .map_err(|e| Failure::BadInput(e.to_string()))?;
-        let created = zhian_web::bootstrap_admin(&state)
-            .await
+        let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, Settings::default())
             .map_err(|e| Failure::BadInput(e.to_string()))?;
+        let created = zhian_web::bootstrap_admin(&state).await.map_err(|e| Failure::BadInput(e.to_string()))?;
         store.close().await;
         match created {
             Some((user, password)) => {
@@ -258,10 +239,7 @@ pub fn init(a: &DbArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
                 .map_err(io_failure)?;
                 Ok(0)
             }
-            None => Err(Failure::Failed(format!(
-                "数据库 {} 中已有账号，无需初始化",
-                describe(&place)
-            ))),
+            None => Err(Failure::Failed(format!("数据库 {} 中已有账号，无需初始化", describe(&place)))),
         }
     })
 }
@@ -274,17 +252,9 @@ pub fn migrate(a: &DbArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
         let store = Store::connect(&place.url, Sealer::new(&key, env.entropy.clone()))
             .await
             .map_err(|e| Failure::BadInput(format!("无法打开数据库 {}：{e}", redact_url(&place.url))))?;
-        let applied = store
-            .migrate(env.clock.now())
-            .await
-            .map_err(|e| Failure::BadInput(e.to_string()))?;
+        let applied = store.migrate(env.clock.now()).await.map_err(|e| Failure::BadInput(e.to_string()))?;
         store.close().await;
-        writeln!(
-            out,
-            "数据库 {} 已是最新结构（本次执行 {applied} 个迁移）",
-            describe(&place)
-        )
-        .map_err(io_failure)?;
+        writeln!(out, "数据库 {} 已是最新结构（本次执行 {applied} 个迁移）", describe(&place)).map_err(io_failure)?;
         Ok(0)
     })
 }
@@ -296,15 +266,9 @@ pub fn audit(a: &DbArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
     runtime()?.block_on(async {
         let store = open(&place, env).await?;
         let key = log_key(&place.data_dir, env.entropy.as_ref())?;
-        let report = store
-            .audit(&key.verifier())
-            .await
-            .map_err(|e| Failure::BadInput(format!("审计无法完成：{e}")))?;
+        let report = store.audit(&key.verifier()).await.map_err(|e| Failure::BadInput(format!("审计无法完成：{e}")))?;
         store.close().await;
-        let mut text = format!(
-            "已核对 {} 条日志记录、{} 个签名检查点。\n",
-            report.leaves, report.checkpoints
-        );
+        let mut text = format!("已核对 {} 条日志记录、{} 个签名检查点。\n", report.leaves, report.checkpoints);
         for f in &report.findings {
             text.push_str(&format!("  不符：{}\n", f.message));
         }
@@ -313,10 +277,7 @@ pub fn audit(a: &DbArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
             writeln!(out, "数据库与透明日志一致。").map_err(io_failure)?;
             Ok(0)
         } else {
-            Err(Failure::Failed(format!(
-                "发现 {} 处与透明日志不符",
-                report.findings.len()
-            )))
+            Err(Failure::Failed(format!("发现 {} 处与透明日志不符", report.findings.len())))
         }
     })
 }

@@ -9,10 +9,7 @@ use zhian_domain::time::shanghai;
 use zhian_domain::{DateRange, ObligationQuery, Period, Record, Suspension, Tier, WeekdaySet};
 
 fn at(date: NaiveDate, hour: u32) -> DateTime<Utc> {
-    shanghai()
-        .from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap())
-        .unwrap()
-        .with_timezone(&Utc)
+    shanghai().from_local_datetime(&date.and_hms_opt(hour, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
 }
 
 fn unit_year() -> (Vec<Record>, Vec<Suspension>) {
@@ -77,14 +74,8 @@ fn bench(c: &mut Criterion) {
     };
     let slots = evaluate(&query).slots.len();
     assert_eq!(slots, 430);
-    assert!(
-        (380..=420).contains(&records.len()),
-        "about 400 records, got {}",
-        records.len()
-    );
-    c.bench_function("obligation_calendar_unit_year", |b| {
-        b.iter(|| evaluate(std::hint::black_box(&query)))
-    });
+    assert!((380..=420).contains(&records.len()), "about 400 records, got {}", records.len());
+    c.bench_function("obligation_calendar_unit_year", |b| b.iter(|| evaluate(std::hint::black_box(&query))));
 }
 
 criterion_group!(benches, bench);

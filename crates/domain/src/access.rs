@@ -131,6 +131,8 @@ pub enum Action {
     EditDutyTexts,
     /// Submit a daily check (日管控) — the officer's task.
     SubmitDailyCheck,
+    /// Take a step on a hazard; which steps, the hazard rules decide by post.
+    ActOnHazard,
 }
 
 impl Action {
@@ -148,6 +150,7 @@ impl Action {
             Self::EditRiskList => "风险管控清单由本单位主要负责人或质量安全总监修订",
             Self::EditDutyTexts => "岗位职责由本单位主要负责人修订",
             Self::SubmitDailyCheck => "日管控检查记录由本单位在任的质量安全员填写",
+            Self::ActOnHazard => "风险隐患由本单位人员处置",
         }
     }
 }
@@ -187,6 +190,7 @@ pub fn authorize(subject: &Subject, action: Action, unit: Option<UnitRef>) -> De
             unit.is_some_and(|u| subject.holds(u.id, Post::Principal))
         }
         Action::SubmitDailyCheck => unit.is_some_and(|u| subject.holds(u.id, Post::Officer)),
+        Action::ActOnHazard => unit.is_some_and(|u| subject.member_of(u.id)),
         Action::RecordTraining | Action::EditRiskList => {
             unit.is_some_and(|u| subject.holds(u.id, Post::Principal) || subject.holds(u.id, Post::Director))
         }
@@ -203,18 +207,11 @@ mod tests {
     }
 
     fn unit(id: i64) -> Option<UnitRef> {
-        Some(UnitRef {
-            id,
-            division: division("440305"),
-        })
+        Some(UnitRef { id, division: division("440305") })
     }
 
     fn member(post: Post) -> Subject {
-        Subject {
-            authenticated: true,
-            posts: vec![(1, post)],
-            ..Subject::default()
-        }
+        Subject { authenticated: true, posts: vec![(1, post)], ..Subject::default() }
     }
 
     #[test]
@@ -236,56 +233,25 @@ mod tests {
 
     #[test]
     fn only_the_principal_appoints_and_only_principal_or_director_train() {
-        assert_eq!(
-            authorize(&member(Post::Principal), Action::ManagePeople, unit(1)),
-            Decision::Allow
-        );
-        assert_eq!(
-            authorize(&member(Post::Director), Action::ManagePeople, unit(1)),
-            Decision::Deny
-        );
-        assert_eq!(
-            authorize(&member(Post::Director), Action::RecordTraining, unit(1)),
-            Decision::Allow
-        );
-        assert_eq!(
-            authorize(&member(Post::Officer), Action::RecordTraining, unit(1)),
-            Decision::Deny
-        );
-        assert_eq!(
-            authorize(&member(Post::Principal), Action::ManagePeople, unit(2)),
-            Decision::Deny
-        );
+        assert_eq!(authorize(&member(Post::Principal), Action::ManagePeople, unit(1)), Decision::Allow);
+        assert_eq!(authorize(&member(Post::Director), Action::ManagePeople, unit(1)), Decision::Deny);
+        assert_eq!(authorize(&member(Post::Director), Action::RecordTraining, unit(1)), Decision::Allow);
+        assert_eq!(authorize(&member(Post::Officer), Action::RecordTraining, unit(1)), Decision::Deny);
+        assert_eq!(authorize(&member(Post::Principal), Action::ManagePeople, unit(2)), Decision::Deny);
     }
 
     #[test]
     fn only_officers_submit_daily_checks() {
-        assert_eq!(
-            authorize(&member(Post::Officer), Action::SubmitDailyCheck, unit(1)),
-            Decision::Allow
-        );
-        assert_eq!(
-            authorize(&member(Post::Principal), Action::SubmitDailyCheck, unit(1)),
-            Decision::Deny
-        );
-        assert_eq!(
-            authorize(&member(Post::Officer), Action::SubmitDailyCheck, unit(2)),
-            Decision::Deny
-        );
+        assert_eq!(authorize(&member(Post::Officer), Action::SubmitDailyCheck, unit(1)), Decision::Allow);
+        assert_eq!(authorize(&member(Post::Principal), Action::SubmitDailyCheck, unit(1)), Decision::Deny);
+        assert_eq!(authorize(&member(Post::Officer), Action::SubmitDailyCheck, unit(2)), Decision::Deny);
     }
 
     #[test]
     fn a_regulator_reads_units_inside_its_jurisdiction_only() {
-        let city = Subject {
-            authenticated: true,
-            jurisdictions: vec![division("440300")],
-            ..Subject::default()
-        };
+        let city = Subject { authenticated: true, jurisdictions: vec![division("440300")], ..Subject::default() };
         assert_eq!(authorize(&city, Action::ViewUnit, unit(1)), Decision::Allow);
-        let elsewhere = Some(UnitRef {
-            id: 3,
-            division: division("110105"),
-        });
+        let elsewhere = Some(UnitRef { id: 3, division: division("110105") });
         assert_eq!(authorize(&city, Action::ViewUnit, elsewhere), Decision::Deny);
         assert_eq!(authorize(&city, Action::EditRiskList, unit(1)), Decision::Deny);
         assert_eq!(authorize(&city, Action::CreateUnit, None), Decision::Deny);
@@ -293,18 +259,10 @@ mod tests {
 
     #[test]
     fn unit_actions_without_a_unit_fail_closed() {
-        let admin = Subject {
-            authenticated: true,
-            admin: true,
-            ..Subject::default()
-        };
+        let admin = Subject { authenticated: true, admin: true, ..Subject::default() };
         assert_eq!(authorize(&admin, Action::ViewUnit, None), Decision::Deny);
         assert_eq!(authorize(&admin, Action::ViewUnit, unit(9)), Decision::Allow);
-        assert_eq!(
-            authorize(&admin, Action::EditRiskList, unit(9)),
-            Decision::Deny,
-            "records are the unit's own"
-        );
+        assert_eq!(authorize(&admin, Action::EditRiskList, unit(9)), Decision::Deny, "records are the unit's own");
         assert_eq!(authorize(&admin, Action::ManageAccounts, None), Decision::Allow);
     }
 }

@@ -124,10 +124,7 @@ impl FromStr for Cadence {
     type Err = CadenceError;
 
     fn from_str(spec: &str) -> Result<Self, Self::Err> {
-        let err = |reason| CadenceError {
-            spec: spec.to_owned(),
-            reason,
-        };
+        let err = |reason| CadenceError { spec: spec.to_owned(), reason };
         if let Some(k) = spec.strip_prefix("shift:") {
             let k = parse_count(k).ok_or_else(|| err("班次数须为正整数"))?;
             if !(1..=MAX_SHIFTS).contains(&k) {
@@ -224,21 +221,13 @@ impl Cadence {
                 return Err(Infrequent::MonthsApart { cadence: self, months });
             }
             Self::Months(_) => {
-                return Err(Infrequent::MonthsTooCoarse {
-                    cadence: self,
-                    tier: tier.label(),
-                });
+                return Err(Infrequent::MonthsTooCoarse { cadence: self, tier: tier.label() });
             }
         };
         if gap_days <= window_days {
             Ok(())
         } else {
-            Err(Infrequent::Gap {
-                cadence: self,
-                tier: tier.label(),
-                gap_days,
-                window_days,
-            })
+            Err(Infrequent::Gap { cadence: self, tier: tier.label(), gap_days, window_days })
         }
     }
 }
@@ -297,9 +286,7 @@ mod tests {
 
     #[test]
     fn specs_parse_and_print_back() {
-        for spec in [
-            "1d", "2d", "40d", "1w", "2w", "1m", "3m", "shift:1", "shift:3", "shift:24",
-        ] {
+        for spec in ["1d", "2d", "40d", "1w", "2w", "1m", "3m", "shift:1", "shift:3", "shift:24"] {
             assert_eq!(c(spec).to_string(), spec);
         }
     }

@@ -80,14 +80,7 @@ pub enum SlotStatus {
 
 impl SlotStatus {
     /// Every status, in the order summaries list them.
-    pub const ALL: [Self; 6] = [
-        Self::Done,
-        Self::Late,
-        Self::Missing,
-        Self::Excused,
-        Self::Due,
-        Self::Upcoming,
-    ];
+    pub const ALL: [Self; 6] = [Self::Done, Self::Late, Self::Missing, Self::Excused, Self::Due, Self::Upcoming];
 
     /// `done`, `late`, …
     #[must_use]
@@ -166,19 +159,11 @@ impl Summary {
     /// How many slots of a tier have a status.
     #[must_use]
     pub fn count(&self, tier: Tier, status: SlotStatus) -> u32 {
-        self.counts
-            .get(tier_position(tier))
-            .and_then(|row| row.get(status.position()))
-            .copied()
-            .unwrap_or(0)
+        self.counts.get(tier_position(tier)).and_then(|row| row.get(status.position())).copied().unwrap_or(0)
     }
 
     fn add(&mut self, tier: Tier, status: SlotStatus) {
-        if let Some(n) = self
-            .counts
-            .get_mut(tier_position(tier))
-            .and_then(|row| row.get_mut(status.position()))
-        {
+        if let Some(n) = self.counts.get_mut(tier_position(tier)).and_then(|row| row.get_mut(status.position())) {
             *n += 1;
         }
     }
@@ -248,11 +233,7 @@ impl OpenDays {
     /// Whether every day of `first..=last` is closed.
     fn all_closed(&self, first: i64, last: i64) -> bool {
         let at = |day: i64| {
-            usize::try_from(day - self.first_day)
-                .ok()
-                .and_then(|i| self.prefix.get(i))
-                .copied()
-                .unwrap_or(0)
+            usize::try_from(day - self.first_day).ok().and_then(|i| self.prefix.get(i)).copied().unwrap_or(0)
         };
         at(last + 1) == at(first)
     }
@@ -276,10 +257,7 @@ pub fn evaluate(q: &ObligationQuery<'_>) -> Calendar {
     let open = OpenDays::new(lo, hi, q.closed_weekdays, q.suspensions);
     let as_of = q.as_of.timestamp();
 
-    let mut calendar = Calendar {
-        slots: Vec::new(),
-        summary: Summary::default(),
-    };
+    let mut calendar = Calendar { slots: Vec::new(), summary: Summary::default() };
     for (tier, cadence, first, last) in tiers {
         let windows: Vec<Window> = (first..=last).map(|i| Period::new(cadence, i).window()).collect();
         let mut counted: Vec<Option<DateTime<Utc>>> = vec![None; windows.len()];
@@ -311,13 +289,7 @@ pub fn evaluate(q: &ObligationQuery<'_>) -> Calendar {
                 None => SlotStatus::Upcoming,
             };
             calendar.summary.add(tier, status);
-            calendar.slots.push(Slot {
-                tier,
-                period: Period::new(cadence, index),
-                window,
-                status,
-                record_at,
-            });
+            calendar.slots.push(Slot { tier, period: Period::new(cadence, index), window, status, record_at });
         }
     }
     calendar

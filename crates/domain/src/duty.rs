@@ -126,9 +126,7 @@ impl DailyCheckForm {
     /// Checks every field against the unit's daily cadence.
     pub fn check(&self, cadence: Cadence) -> Result<DailyCheckInfo, FieldErrors> {
         let mut e = FieldErrors::default();
-        let period = Period::parse(cadence, self.period.trim())
-            .map_err(|err| e.add("period", err.to_string()))
-            .ok();
+        let period = Period::parse(cadence, self.period.trim()).map_err(|err| e.add("period", err.to_string())).ok();
         if self.items.is_empty() {
             e.add("items", "请至少检查一项（检查项来自本单位风险管控清单）");
         }
@@ -145,17 +143,11 @@ impl DailyCheckForm {
             }
             let result = CheckResult::parse(it.result.trim());
             if result.is_none() {
-                e.add(
-                    &field("result"),
-                    format!("第 {n} 项“{item}”：请选择符合、不符合或不适用"),
-                );
+                e.add(&field("result"), format!("第 {n} 项“{item}”：请选择符合、不符合或不适用"));
             }
             let note = it.note.trim();
             if result == Some(CheckResult::Nonconforming) && note.is_empty() {
-                e.add(
-                    &field("note"),
-                    format!("第 {n} 项“{item}”不符合：请写明发现的问题，系统将据此登记风险隐患"),
-                );
+                e.add(&field("note"), format!("第 {n} 项“{item}”不符合：请写明发现的问题，系统将据此登记风险隐患"));
             }
             if note.chars().count() > 1000 || it.risk_point.chars().count() > 100 {
                 e.add(&field("note"), format!("第 {n} 项：说明不能超过 1000 个字"));
@@ -171,12 +163,7 @@ impl DailyCheckForm {
         }
         let note = e.optional_text("note", "备注", &self.note, 1000);
         match period {
-            Some(period) if e.is_empty() => Ok(DailyCheckInfo {
-                period,
-                items,
-                note,
-                amends: self.amends,
-            }),
+            Some(period) if e.is_empty() => Ok(DailyCheckInfo { period, items, note, amends: self.amends }),
             _ => Err(e),
         }
     }
@@ -196,9 +183,7 @@ pub enum SubmitError {
 /// A check may be submitted once its window has opened; after it has closed it is accepted and marked late.
 pub fn check_timing(period: &Period, window: &Window, now: DateTime<Utc>) -> Result<(), SubmitError> {
     if now.timestamp() < window.start {
-        return Err(SubmitError::Early {
-            period: period.to_string(),
-        });
+        return Err(SubmitError::Early { period: period.to_string() });
     }
     Ok(())
 }
@@ -226,35 +211,20 @@ mod tests {
 
     #[test]
     fn nothing_found_is_a_zero_risk_report() {
-        let info = form(&[("conforming", ""), ("not_applicable", "")])
-            .check(Cadence::Days(1))
-            .unwrap();
+        let info = form(&[("conforming", ""), ("not_applicable", "")]).check(Cadence::Days(1)).unwrap();
         assert!(info.zero_risk());
-        let found = form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")])
-            .check(Cadence::Days(1))
-            .unwrap();
+        let found = form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")]).check(Cadence::Days(1)).unwrap();
         assert!(!found.zero_risk());
     }
 
     #[test]
     fn a_nonconformity_needs_a_description_and_results_must_be_known() {
-        let e = form(&[("nonconforming", " "), ("maybe", "")])
-            .check(Cadence::Days(1))
-            .unwrap_err();
+        let e = form(&[("nonconforming", " "), ("maybe", "")]).check(Cadence::Days(1)).unwrap_err();
         assert!(e.get("items/0/note").unwrap().contains("写明发现的问题"));
         assert!(e.get("items/1/result").is_some());
         assert!(form(&[]).check(Cadence::Days(1)).unwrap_err().get("items").is_some());
-        let wrong_period = DailyCheckForm {
-            period: "2026-W10".into(),
-            ..form(&[("conforming", "")])
-        };
-        assert!(
-            wrong_period
-                .check(Cadence::Days(1))
-                .unwrap_err()
-                .get("period")
-                .is_some()
-        );
+        let wrong_period = DailyCheckForm { period: "2026-W10".into(), ..form(&[("conforming", "")]) };
+        assert!(wrong_period.check(Cadence::Days(1)).unwrap_err().get("period").is_some());
     }
 
     #[test]
@@ -264,9 +234,6 @@ mod tests {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         assert!(check_timing(&info.period, &window, at("2026-03-01T23:59:59+08:00")).is_err());
         assert!(check_timing(&info.period, &window, at("2026-03-02T00:00:00+08:00")).is_ok());
-        assert!(
-            check_timing(&info.period, &window, at("2026-03-05T10:00:00+08:00")).is_ok(),
-            "late is accepted"
-        );
+        assert!(check_timing(&info.period, &window, at("2026-03-05T10:00:00+08:00")).is_ok(), "late is accepted");
     }
 }

@@ -30,10 +30,7 @@ pub struct FieldErrors(pub Vec<FieldError>);
 impl FieldErrors {
     /// Adds an error.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        });
+        self.0.push(FieldError { field: field.to_owned(), message: message.into() });
     }
 
     /// The message of a field, if it has one.
@@ -101,11 +98,7 @@ impl FieldErrors {
 
     /// An optional date.
     pub fn optional_date(&mut self, field: &str, label: &str, value: &str) -> Option<NaiveDate> {
-        if value.trim().is_empty() {
-            None
-        } else {
-            self.date(field, label, value)
-        }
+        if value.trim().is_empty() { None } else { self.date(field, label, value) }
     }
 }
 
@@ -167,15 +160,9 @@ impl UnitForm {
         let employees = e.count("employees", "从业人员数", &self.employees);
         let revenue_yuan = e.count("revenue_yuan", "营业收入", &self.revenue_yuan);
         match (credit_code, division, channel) {
-            (Some(credit_code), Some(division), Some(channel)) if e.is_empty() => Ok(UnitInfo {
-                name,
-                credit_code,
-                address,
-                division,
-                channel,
-                employees,
-                revenue_yuan,
-            }),
+            (Some(credit_code), Some(division), Some(channel)) if e.is_empty() => {
+                Ok(UnitInfo { name, credit_code, address, division, channel, employees, revenue_yuan })
+            }
             _ => Err(e),
         }
     }
@@ -212,15 +199,10 @@ impl PersonForm {
         let id_number = if self.id_number.trim().is_empty() {
             None
         } else {
-            IdNumber::parse(&self.id_number)
-                .map_err(|err| e.add("id_number", format!("身份证号码无效：{err}")))
-                .ok()
+            IdNumber::parse(&self.id_number).map_err(|err| e.add("id_number", format!("身份证号码无效：{err}"))).ok()
         };
         let phone = e.optional_text("phone", "联系电话", &self.phone, 30);
-        if !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == ' ')
-        {
+        if !phone.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == ' ') {
             e.add("phone", "联系电话只能包含数字、空格、+ 和 -");
         }
         e.into_result(PersonInfo { name, id_number, phone })
@@ -277,13 +259,9 @@ impl AppointmentForm {
         let from = e.date("from", "任职日期", &self.from);
         let reason = e.optional_text("reason", "任命依据", &self.reason, 200);
         match (person_id, post, employment, from) {
-            (Some(person_id), Some(post), Some(employment), Some(from)) if e.is_empty() => Ok(AppointmentInfo {
-                person_id,
-                post,
-                employment,
-                from,
-                reason,
-            }),
+            (Some(person_id), Some(post), Some(employment), Some(from)) if e.is_empty() => {
+                Ok(AppointmentInfo { person_id, post, employment, from, reason })
+            }
             _ => Err(e),
         }
     }
@@ -355,14 +333,9 @@ impl TrainingForm {
             e.add("score", "标记为考核通过时须填写成绩");
         }
         match (person_id, date, tenth_hours) {
-            (Some(person_id), Some(date), Some(tenth_hours)) if e.is_empty() => Ok(TrainingInfo {
-                person_id,
-                date,
-                content,
-                tenth_hours,
-                score,
-                passed,
-            }),
+            (Some(person_id), Some(date), Some(tenth_hours)) if e.is_empty() => {
+                Ok(TrainingInfo { person_id, date, content, tenth_hours, score, passed })
+            }
             _ => Err(e),
         }
     }
@@ -375,11 +348,7 @@ fn parse_tenths(s: &str) -> Option<u32> {
     if whole.is_empty() || frac.len() != 1 || !whole.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
-    whole
-        .parse::<u32>()
-        .ok()?
-        .checked_mul(10)?
-        .checked_add(frac.parse().ok()?)
+    whole.parse::<u32>().ok()?.checked_mul(10)?.checked_add(frac.parse().ok()?)
 }
 
 #[cfg(test)]
@@ -417,14 +386,7 @@ mod tests {
             ..unit_form()
         };
         let e = form.check().unwrap_err();
-        for field in [
-            "name",
-            "credit_code",
-            "division_code",
-            "channel",
-            "employees",
-            "revenue_yuan",
-        ] {
+        for field in ["name", "credit_code", "division_code", "channel", "employees", "revenue_yuan"] {
             assert!(e.get(field).is_some(), "{field}: {e:?}");
         }
         assert!(e.get("credit_code").unwrap().contains("校验位"));
@@ -444,37 +406,22 @@ mod tests {
         };
         let ok = form.check(today).unwrap();
         assert_eq!((ok.tenth_hours, ok.score, ok.passed), (15, Some(92), true));
-        let no_score = TrainingForm {
-            score: String::new(),
-            ..form.clone()
-        };
+        let no_score = TrainingForm { score: String::new(), ..form.clone() };
         assert!(no_score.check(today).unwrap_err().get("score").is_some());
-        let future = TrainingForm {
-            date: "2026-03-02".into(),
-            ..form.clone()
-        };
+        let future = TrainingForm { date: "2026-03-02".into(), ..form.clone() };
         assert!(future.check(today).unwrap_err().get("date").is_some());
         for bad in ["0", "1.55", "25", "abc", "", ".5"] {
-            let f = TrainingForm {
-                hours: bad.into(),
-                ..form.clone()
-            };
+            let f = TrainingForm { hours: bad.into(), ..form.clone() };
             assert!(f.check(today).unwrap_err().get("hours").is_some(), "{bad}");
         }
     }
 
     #[test]
     fn people_and_appointments_check_their_fields() {
-        let p = PersonForm {
-            name: "王芳".into(),
-            id_number: "11010519491231002x".into(),
-            phone: "138 0000 0000".into(),
-        };
+        let p =
+            PersonForm { name: "王芳".into(), id_number: "11010519491231002x".into(), phone: "138 0000 0000".into() };
         assert_eq!(p.check().unwrap().id_number.unwrap().masked(), "110105********002X");
-        let bad = PersonForm {
-            id_number: "110105194912310021".into(),
-            ..p
-        };
+        let bad = PersonForm { id_number: "110105194912310021".into(), ..p };
         assert!(bad.check().unwrap_err().get("id_number").unwrap().contains("校验位"));
         let a = AppointmentForm {
             person_id: "x".into(),

@@ -72,24 +72,12 @@ fn normalise(s: &str) -> String {
 
 fn check_length(s: &str, expected: usize) -> Result<(), IdentError> {
     let actual = s.chars().count();
-    if actual == expected {
-        Ok(())
-    } else {
-        Err(IdentError::Length { expected, actual })
-    }
+    if actual == expected { Ok(()) } else { Err(IdentError::Length { expected, actual }) }
 }
 
 fn first_bad_char(s: &str, ok: impl Fn(usize, u8) -> bool, allowed: &'static str) -> Result<(), IdentError> {
-    match s
-        .char_indices()
-        .enumerate()
-        .find(|&(i, (_, c))| !c.is_ascii() || !ok(i, c as u8))
-    {
-        Some((i, (_, found))) => Err(IdentError::Character {
-            position: i + 1,
-            found,
-            allowed,
-        }),
+    match s.char_indices().enumerate().find(|&(i, (_, c))| !c.is_ascii() || !ok(i, c as u8)) {
+        Some((i, (_, found))) => Err(IdentError::Character { position: i + 1, found, allowed }),
         None => Ok(()),
     }
 }
@@ -120,23 +108,13 @@ impl CreditCode {
             |_, c| CREDIT_CHARSET.contains(&c),
             "统一社会信用代码只用数字和除 I、O、S、V、Z 以外的大写字母",
         )?;
-        first_bad_char(
-            &s,
-            |i, c| !(2..8).contains(&i) || c.is_ascii_digit(),
-            "第 3–8 位为行政区划代码，只能是数字",
-        )?;
+        first_bad_char(&s, |i, c| !(2..8).contains(&i) || c.is_ascii_digit(), "第 3–8 位为行政区划代码，只能是数字")?;
         let values: Vec<u32> = s.bytes().filter_map(credit_value).collect();
         let sum: u32 = values.iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
-        let expected = CREDIT_CHARSET
-            .get(((31 - sum % 31) % 31) as usize)
-            .map_or('?', |&b| char::from(b));
+        let expected = CREDIT_CHARSET.get(((31 - sum % 31) % 31) as usize).map_or('?', |&b| char::from(b));
         let found = s.chars().last().unwrap_or('?');
         if expected != found {
-            return Err(IdentError::Check {
-                standard: "GB 32100-2015",
-                expected,
-                found,
-            });
+            return Err(IdentError::Check { standard: "GB 32100-2015", expected, found });
         }
         Ok(Self(s))
     }
@@ -155,10 +133,7 @@ impl CreditCode {
 }
 
 fn credit_value(c: u8) -> Option<u32> {
-    CREDIT_CHARSET
-        .iter()
-        .position(|&x| x == c)
-        .and_then(|p| u32::try_from(p).ok())
+    CREDIT_CHARSET.iter().position(|&x| x == c).and_then(|p| u32::try_from(p).ok())
 }
 
 impl fmt::Display for CreditCode {
@@ -186,20 +161,11 @@ impl IdNumber {
         )?;
         province_ok(&s)?;
         birth_date(&s).ok_or_else(|| IdentError::BirthDate(s.get(6..14).unwrap_or_default().to_owned()))?;
-        let sum: u32 = s
-            .bytes()
-            .take(17)
-            .zip(ID_WEIGHTS)
-            .map(|(c, w)| u32::from(c - b'0') * w)
-            .sum();
+        let sum: u32 = s.bytes().take(17).zip(ID_WEIGHTS).map(|(c, w)| u32::from(c - b'0') * w).sum();
         let expected = ID_CHECK.get((sum % 11) as usize).map_or('?', |&b| char::from(b));
         let found = s.chars().last().unwrap_or('?');
         if expected != found {
-            return Err(IdentError::Check {
-                standard: "GB 11643-1999",
-                expected,
-                found,
-            });
+            return Err(IdentError::Check { standard: "GB 11643-1999", expected, found });
         }
         Ok(Self(s))
     }
@@ -267,10 +233,7 @@ impl DivisionCode {
         check_length(s, 6)?;
         first_bad_char(s, |_, c| c.is_ascii_digit(), "行政区划代码为 6 位数字")?;
         province_ok(s)?;
-        s.parse().map(Self).map_err(|_| IdentError::Length {
-            expected: 6,
-            actual: s.len(),
-        })
+        s.parse().map(Self).map_err(|_| IdentError::Length { expected: 6, actual: s.len() })
     }
 
     /// The level: `xx0000` province, `xxxx00` city, otherwise county.
@@ -346,11 +309,7 @@ pub fn recognise(s: &str) -> Recognised {
             let id_shaped = n.bytes().take(17).all(|c| c.is_ascii_digit())
                 && n.bytes().last().is_some_and(|c| c.is_ascii_digit() || c == b'X')
                 && birth_date(&n).is_some();
-            if id_shaped {
-                Recognised::InvalidIdNumber(id_err)
-            } else {
-                Recognised::InvalidCreditCode(credit_err)
-            }
+            if id_shaped { Recognised::InvalidIdNumber(id_err) } else { Recognised::InvalidCreditCode(credit_err) }
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod calendar;
 pub mod duty;
 pub mod entropy;
 pub mod forms;
+pub mod hazard;
 pub mod ident;
 pub mod period;
 pub mod scope;

@@ -112,17 +112,11 @@ impl Period {
         match cadence {
             Cadence::Days(_) | Cadence::Weeks(_) => {
                 let len = span_days(cadence).unwrap_or(1).max(1);
-                (
-                    (first_day - ANCHOR_DAY).div_euclid(len),
-                    (last_day - ANCHOR_DAY).div_euclid(len),
-                )
+                ((first_day - ANCHOR_DAY).div_euclid(len), (last_day - ANCHOR_DAY).div_euclid(len))
             }
             Cadence::Months(n) => {
                 let n = i64::from(n.max(1));
-                (
-                    month_number(first_day).div_euclid(n),
-                    month_number(last_day).div_euclid(n),
-                )
+                (month_number(first_day).div_euclid(n), month_number(last_day).div_euclid(n))
             }
             Cadence::Shifts(k) => {
                 let k = i64::from(k.max(1));
@@ -139,23 +133,13 @@ impl Period {
                 let len = span_days(self.cadence).unwrap_or(1).max(1);
                 let first_day = ANCHOR_DAY + self.index * len;
                 let last_day = first_day + len - 1;
-                Window {
-                    start: day_start(first_day),
-                    end: day_start(last_day + 1),
-                    first_day,
-                    last_day,
-                }
+                Window { start: day_start(first_day), end: day_start(last_day + 1), first_day, last_day }
             }
             Cadence::Months(n) => {
                 let n = i64::from(n.max(1));
                 let first_day = month_first_day(self.index * n);
                 let next = month_first_day((self.index + 1) * n);
-                Window {
-                    start: day_start(first_day),
-                    end: day_start(next),
-                    first_day,
-                    last_day: next - 1,
-                }
+                Window { start: day_start(first_day), end: day_start(next), first_day, last_day: next - 1 }
             }
             Cadence::Shifts(k) => {
                 let k = i64::from(k.max(1));
@@ -175,12 +159,7 @@ impl Period {
     /// Reads a period name for a cadence, in the format of the module table.
     pub fn parse(cadence: Cadence, given: &str) -> Result<Self, PeriodError> {
         let expected = expected_format(cadence);
-        let err = |reason| PeriodError {
-            given: given.to_owned(),
-            cadence,
-            expected,
-            reason,
-        };
+        let err = |reason| PeriodError { given: given.to_owned(), cadence, expected, reason };
         let (head, suffix) = match cadence {
             Cadence::Shifts(_) => match given.split_once('#') {
                 Some((head, shift)) => (head, Some(shift)),
@@ -299,13 +278,7 @@ impl fmt::Display for Period {
             Cadence::Days(_) => write!(f, "{}/{}", first.format("%Y-%m-%d"), duration_suffix(self.cadence)),
             Cadence::Weeks(_) => {
                 let week = first.iso_week();
-                write!(
-                    f,
-                    "{:04}-W{:02}/{}",
-                    week.year(),
-                    week.week(),
-                    duration_suffix(self.cadence)
-                )
+                write!(f, "{:04}-W{:02}/{}", week.year(), week.week(), duration_suffix(self.cadence))
             }
             Cadence::Months(_) => write!(f, "{}/{}", first.format("%Y-%m"), duration_suffix(self.cadence)),
             Cadence::Shifts(k) => {

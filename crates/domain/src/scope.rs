@@ -424,18 +424,8 @@ pub fn assess(unit: &UnitProfile, policy: Category3Policy) -> Assessment {
             }
         }
     }
-    basis.push(if in_scope {
-        Basis::OfficerRequired
-    } else {
-        Basis::OutOfScope
-    });
-    Assessment {
-        in_scope,
-        scale,
-        director_required,
-        officer_required: in_scope,
-        basis,
-    }
+    basis.push(if in_scope { Basis::OfficerRequired } else { Basis::OutOfScope });
+    Assessment { in_scope, scale, director_required, officer_required: in_scope, basis }
 }
 
 /// `1234567` → `1,234,567`.

@@ -113,18 +113,11 @@ pub fn check_appointment(
     tenures: &[Tenure],
 ) -> Result<(), AppointError> {
     if let Some(t) = tenures.iter().find(|t| t.post == post && t.overlaps(from)) {
-        return Err(AppointError::AlreadyHolds {
-            name: name.to_owned(),
-            post: post.label(),
-            since: t.from,
-        });
+        return Err(AppointError::AlreadyHolds { name: name.to_owned(), post: post.label(), since: t.from });
     }
     let needs_assessment = matches!(post, Post::Director | Post::Officer);
     if needs_assessment && !assessments.iter().any(|a| a.passed && a.date <= from) {
-        return Err(AppointError::NotAssessed {
-            name: name.to_owned(),
-            post: post.label(),
-        });
+        return Err(AppointError::NotAssessed { name: name.to_owned(), post: post.label() });
     }
     Ok(())
 }
@@ -169,11 +162,7 @@ impl Staffing {
             directors: count(Post::Director),
             officer_required: assessment.officer_required,
             officers: count(Post::Officer),
-            officers_recommended: if assessment.officer_required {
-                recommended_officers(assessment.scale)
-            } else {
-                0
-            },
+            officers_recommended: if assessment.officer_required { recommended_officers(assessment.scale) } else { 0 },
             principal: count(Post::Principal) > 0,
         }
     }
@@ -209,56 +198,27 @@ mod tests {
 
     #[test]
     fn nobody_is_appointed_officer_or_director_without_a_passed_assessment() {
-        let failed = [AssessmentResult {
-            date: d("2026-01-10"),
-            passed: false,
-        }];
+        let failed = [AssessmentResult { date: d("2026-01-10"), passed: false }];
         for post in [Post::Officer, Post::Director] {
             let err = check_appointment("王芳", post, d("2026-02-01"), &failed, &[]).unwrap_err();
             assert!(err.to_string().contains("未通过考核的人员不得担任"), "{err}");
         }
-        let passed = [AssessmentResult {
-            date: d("2026-01-10"),
-            passed: true,
-        }];
-        assert_eq!(
-            check_appointment("王芳", Post::Officer, d("2026-02-01"), &passed, &[]),
-            Ok(())
-        );
+        let passed = [AssessmentResult { date: d("2026-01-10"), passed: true }];
+        assert_eq!(check_appointment("王芳", Post::Officer, d("2026-02-01"), &passed, &[]), Ok(()));
         // A pass dated after the first day of the post does not back-date the appointment.
         assert!(check_appointment("王芳", Post::Officer, d("2026-01-09"), &passed, &[]).is_err());
-        assert_eq!(
-            check_appointment("李强", Post::Principal, d("2026-02-01"), &[], &[]),
-            Ok(())
-        );
+        assert_eq!(check_appointment("李强", Post::Principal, d("2026-02-01"), &[], &[]), Ok(()));
     }
 
     #[test]
     fn a_post_already_held_cannot_be_given_again() {
-        let passed = [AssessmentResult {
-            date: d("2026-01-10"),
-            passed: true,
-        }];
-        let current = [Tenure {
-            post: Post::Officer,
-            from: d("2026-01-15"),
-            to: None,
-        }];
+        let passed = [AssessmentResult { date: d("2026-01-10"), passed: true }];
+        let current = [Tenure { post: Post::Officer, from: d("2026-01-15"), to: None }];
         let err = check_appointment("王芳", Post::Officer, d("2026-02-01"), &passed, &current).unwrap_err();
         assert!(matches!(err, AppointError::AlreadyHolds { .. }));
-        assert_eq!(
-            check_appointment("王芳", Post::Director, d("2026-02-01"), &passed, &current),
-            Ok(())
-        );
-        let ended = [Tenure {
-            post: Post::Officer,
-            from: d("2026-01-15"),
-            to: Some(d("2026-01-31")),
-        }];
-        assert_eq!(
-            check_appointment("王芳", Post::Officer, d("2026-02-01"), &passed, &ended),
-            Ok(())
-        );
+        assert_eq!(check_appointment("王芳", Post::Director, d("2026-02-01"), &passed, &current), Ok(()));
+        let ended = [Tenure { post: Post::Officer, from: d("2026-01-15"), to: Some(d("2026-01-31")) }];
+        assert_eq!(check_appointment("王芳", Post::Officer, d("2026-02-01"), &passed, &ended), Ok(()));
     }
 
     #[test]
@@ -271,16 +231,8 @@ mod tests {
         };
         let a = assess(&unit, Category3Policy::Seed);
         let tenures = [
-            Tenure {
-                post: Post::Principal,
-                from: d("2026-01-01"),
-                to: None,
-            },
-            Tenure {
-                post: Post::Officer,
-                from: d("2026-01-01"),
-                to: Some(d("2026-01-31")),
-            },
+            Tenure { post: Post::Principal, from: d("2026-01-01"), to: None },
+            Tenure { post: Post::Officer, from: d("2026-01-01"), to: Some(d("2026-01-31")) },
         ];
         let jan = Staffing::tally(&a, &tenures, d("2026-01-20"));
         assert_eq!((jan.officers, jan.directors, jan.officers_recommended), (1, 0, 2));
@@ -290,16 +242,8 @@ mod tests {
         assert_eq!(feb.gaps().len(), 2);
         let full = [
             tenures[0],
-            Tenure {
-                post: Post::Director,
-                from: d("2026-01-01"),
-                to: None,
-            },
-            Tenure {
-                post: Post::Officer,
-                from: d("2026-02-01"),
-                to: None,
-            },
+            Tenure { post: Post::Director, from: d("2026-01-01"), to: None },
+            Tenure { post: Post::Officer, from: d("2026-02-01"), to: None },
         ];
         assert!(Staffing::tally(&a, &full, d("2026-02-01")).is_staffed());
     }

@@ -272,27 +272,16 @@ mod tests {
     fn weekday_index_matches_chrono() {
         for offset in 0..30 {
             let date = d(2026, 2, 1) + chrono::Duration::days(offset);
-            assert_eq!(
-                u32::from(weekday_index(day_number(date))),
-                date.weekday().num_days_from_monday()
-            );
+            assert_eq!(u32::from(weekday_index(day_number(date))), date.weekday().num_days_from_monday());
         }
-        assert_eq!(
-            weekday_index(day_number(d(1969, 12, 29))),
-            0,
-            "a Monday before the epoch"
-        );
+        assert_eq!(weekday_index(day_number(d(1969, 12, 29))), 0, "a Monday before the epoch");
     }
 
     #[test]
     fn civil_day_numbers_agree_with_chrono() {
         for offset in (-800_000..800_000).step_by(997) {
             let date = d(2000, 1, 1) + chrono::Duration::days(offset);
-            assert_eq!(
-                days_from_civil(i64::from(date.year()), date.month(), date.day()),
-                day_number(date),
-                "{date}"
-            );
+            assert_eq!(days_from_civil(i64::from(date.year()), date.month(), date.day()), day_number(date), "{date}");
         }
     }
 

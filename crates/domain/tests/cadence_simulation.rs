@@ -83,9 +83,7 @@ fn the_analytic_rule_agrees_with_simulation_for_every_start_date_in_two_years() 
             let analytic = cadence.check(tier).is_ok();
             let simulated = starts.iter().all(|&s| simulate(tier, cadence, s));
             if analytic != simulated {
-                disagreements.push(format!(
-                    "{cadence} for {tier:?}: rule says {analytic}, simulation {simulated}"
-                ));
+                disagreements.push(format!("{cadence} for {tier:?}: rule says {analytic}, simulation {simulated}"));
             }
         }
     }

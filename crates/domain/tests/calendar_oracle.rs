@@ -10,25 +10,15 @@ use zhian_domain::calendar::evaluate;
 use zhian_domain::time::shanghai;
 use zhian_domain::{DateRange, ObligationQuery, Period, Record, SlotStatus, Suspension, Tier, WeekdaySet};
 
-const WEEKDAYS: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
+const WEEKDAYS: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 
 fn base() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
 }
 
 fn midnight(date: NaiveDate) -> DateTime<Utc> {
-    shanghai()
-        .from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap())
-        .unwrap()
-        .with_timezone(&Utc)
+    shanghai().from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap()).unwrap().with_timezone(&Utc)
 }
 
 /// (tier, period name, window start, window end, first day, last day) of every slot, built by walking dates.
@@ -51,12 +41,7 @@ fn oracle_slots(from: NaiveDate, to: NaiveDate) -> Vec<(Tier, String, NaiveDate,
     let mut first = from.with_day(1).unwrap();
     while first <= to {
         let next = first.checked_add_months(chrono::Months::new(1)).unwrap();
-        slots.push((
-            Tier::Monthly,
-            first.format("%Y-%m").to_string(),
-            first,
-            next - Duration::days(1),
-        ));
+        slots.push((Tier::Monthly, first.format("%Y-%m").to_string(), first, next - Duration::days(1)));
         first = next;
     }
     slots
@@ -100,11 +85,7 @@ fn oracle(
 /// often a second either side of a midnight, where windows open and close.
 fn record_strategy() -> impl Strategy<Value = (usize, i64, i64)> {
     let jitter = prop_oneof![Just(-1i64), Just(0), Just(1), 0i64..86_400];
-    (
-        0usize..3,
-        -10i64..120,
-        (-3i64..40, jitter).prop_map(|(days, secs)| days * 86_400 + secs),
-    )
+    (0usize..3, -10i64..120, (-3i64..40, jitter).prop_map(|(days, secs)| days * 86_400 + secs))
 }
 
 proptest! {

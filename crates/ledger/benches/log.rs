@@ -28,10 +28,7 @@ fn build_mem(alg: HashAlg, n: u64) -> MemLog {
         log.append(&leaf(i));
     }
     let secs = t.elapsed().as_secs_f64();
-    println!(
-        "zhian-ledger build alg={alg} n={n} append={:.0} leaves/s",
-        n as f64 / secs
-    );
+    println!("zhian-ledger build alg={alg} n={n} append={:.0} leaves/s", n as f64 / secs);
     log
 }
 
@@ -62,11 +59,7 @@ fn bench_append(c: &mut Criterion) {
 }
 
 fn bench_memory_proofs(c: &mut Criterion) {
-    for (alg, n) in [
-        (HashAlg::Sha256, 1_000_000u64),
-        (HashAlg::Sha256, 10_000_000),
-        (HashAlg::Sm3, 1_000_000),
-    ] {
+    for (alg, n) in [(HashAlg::Sha256, 1_000_000u64), (HashAlg::Sha256, 10_000_000), (HashAlg::Sm3, 1_000_000)] {
         let log = build_mem(alg, n);
         let root = log.root();
         let label = format!("{}/{}M", alg.name(), n / 1_000_000);
@@ -107,10 +100,7 @@ fn bench_disk_proofs(c: &mut Criterion) {
         }
         log.flush()?;
         let secs = t.elapsed().as_secs_f64();
-        println!(
-            "zhian-ledger disk build alg={alg} n={n} append={:.0} leaves/s",
-            n as f64 / secs
-        );
+        println!("zhian-ledger disk build alg={alg} n={n} append={:.0} leaves/s", n as f64 / secs);
         Ok(())
     };
     if let Err(e) = build() {
@@ -137,9 +127,7 @@ fn bench_disk_proofs(c: &mut Criterion) {
         })
     });
     // Cold-cache variant: the tile cache disabled, every tile read from disk.
-    let cold = DiskTileStore::open(&dir.0)
-        .and_then(|s| TileLog::open(alg, s, n))
-        .map(|l| l.with_cache_capacity(0));
+    let cold = DiskTileStore::open(&dir.0).and_then(|s| TileLog::open(alg, s, n)).map(|l| l.with_cache_capacity(0));
     if let Ok(cold) = cold {
         let mut j = 0u64;
         g.bench_function("sha256/10M/no-tile-cache", |b| {
@@ -159,10 +147,7 @@ fn bench_disk_proofs(c: &mut Criterion) {
 }
 
 fn config() -> Criterion {
-    Criterion::default()
-        .sample_size(20)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
+    Criterion::default().sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3))
 }
 
 criterion_group! {

@@ -160,15 +160,8 @@ pub fn verify_bundle(bundle: &Bundle) -> Result<BundleReport, VerifyError> {
         .map(|(index, h)| Hash::from_hex(h).map_err(|_| VerifyError::ProofHash { index }))
         .collect::<Result<Vec<_>, _>>()?;
     let leaf_hash = alg.leaf_hash(bundle.record.as_bytes());
-    verify_inclusion(
-        alg,
-        &leaf_hash,
-        bundle.leaf_index,
-        checkpoint.size,
-        &proof,
-        &checkpoint.root,
-    )
-    .map_err(VerifyError::Inclusion)?;
+    verify_inclusion(alg, &leaf_hash, bundle.leaf_index, checkpoint.size, &proof, &checkpoint.root)
+        .map_err(VerifyError::Inclusion)?;
     Ok(BundleReport {
         record,
         leaf_index: bundle.leaf_index,

@@ -65,12 +65,7 @@ fn bad_field(s: &str) -> bool {
 impl Checkpoint {
     /// A checkpoint without extension lines.
     pub fn new(origin: impl Into<String>, size: u64, root: Hash) -> Self {
-        Checkpoint {
-            origin: origin.into(),
-            size,
-            root,
-            extensions: Vec::new(),
-        }
+        Checkpoint { origin: origin.into(), size, root, extensions: Vec::new() }
     }
 
     /// The note text (body) of the checkpoint.
@@ -107,11 +102,8 @@ impl Checkpoint {
         }
         let canonical =
             !size.is_empty() && size.bytes().all(|c| c.is_ascii_digit()) && (size == "0" || !size.starts_with('0'));
-        let size_value = size
-            .parse::<u64>()
-            .ok()
-            .filter(|_| canonical)
-            .ok_or_else(|| CheckpointError::BadSize(size.to_owned()))?;
+        let size_value =
+            size.parse::<u64>().ok().filter(|_| canonical).ok_or_else(|| CheckpointError::BadSize(size.to_owned()))?;
         let root_value = B64
             .decode(root)
             .ok()
@@ -127,12 +119,7 @@ impl Checkpoint {
             }
             extensions.push(e.to_owned());
         }
-        Ok(Checkpoint {
-            origin: origin.to_owned(),
-            size: size_value,
-            root: root_value,
-            extensions,
-        })
+        Ok(Checkpoint { origin: origin.to_owned(), size: size_value, root: root_value, extensions })
     }
 
     /// Signs the checkpoint as a signed note.

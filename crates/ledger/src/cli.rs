@@ -74,12 +74,7 @@ pub struct InclusionProofJson {
 impl InclusionProofJson {
     /// Builds the proof of leaf `index` in the tree of `size` leaves of `log`.
     pub fn from_log(log: &MemLog, index: u64, size: u64) -> Result<Self, ProofError> {
-        Ok(InclusionProofJson {
-            index,
-            size,
-            root: log.root_at(size)?,
-            proof: log.inclusion_proof(index, size)?,
-        })
+        Ok(InclusionProofJson { index, size, root: log.root_at(size)?, proof: log.inclusion_proof(index, size)? })
     }
 
     /// Parses the JSON shape (unknown members are rejected).
@@ -94,14 +89,7 @@ impl InclusionProofJson {
 
     /// Verifies the proof for the given leaf data.
     pub fn verify(&self, alg: HashAlg, leaf: &[u8]) -> Result<(), ProofError> {
-        verify_inclusion(
-            alg,
-            &alg.leaf_hash(leaf),
-            self.index,
-            self.size,
-            &self.proof,
-            &self.root,
-        )
+        verify_inclusion(alg, &alg.leaf_hash(leaf), self.index, self.size, &self.proof, &self.root)
     }
 
     /// Verifies the proof for leaf data given as hexadecimal.
@@ -151,14 +139,7 @@ impl ConsistencyProofJson {
 
     /// Verifies the proof.
     pub fn verify(&self, alg: HashAlg) -> Result<(), ProofError> {
-        verify_consistency(
-            alg,
-            self.old_size,
-            self.new_size,
-            &self.old_root,
-            &self.new_root,
-            &self.proof,
-        )
+        verify_consistency(alg, self.old_size, self.new_size, &self.old_root, &self.new_root, &self.proof)
     }
 }
 
@@ -171,10 +152,7 @@ mod tests {
         assert_eq!(parse_leaf_file("").unwrap(), Vec::<Vec<u8>>::new());
         assert_eq!(parse_leaf_file("\n").unwrap(), vec![Vec::<u8>::new()]);
         assert_eq!(parse_leaf_file("00").unwrap(), vec![vec![0u8]]);
-        assert_eq!(
-            parse_leaf_file("00\n\nAbCd\n").unwrap(),
-            vec![vec![0u8], vec![], vec![0xab, 0xcd]]
-        );
+        assert_eq!(parse_leaf_file("00\n\nAbCd\n").unwrap(), vec![vec![0u8], vec![], vec![0xab, 0xcd]]);
         assert_eq!(parse_leaf_file("00\r\n10\r\n").unwrap(), vec![vec![0u8], vec![0x10]]);
         assert_eq!(parse_leaf_file("\n\n").unwrap(), vec![Vec::<u8>::new(), vec![]]);
         let err = parse_leaf_file("00\n0g\n").unwrap_err();

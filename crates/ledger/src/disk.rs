@@ -64,25 +64,17 @@ impl DiskTileStore {
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> Result<(), StoreError> {
-        let parent = path
-            .parent()
-            .ok_or_else(|| StoreError::OutOfRange(format!("无效路径 {}", path.display())))?;
+        let parent = path.parent().ok_or_else(|| StoreError::OutOfRange(format!("无效路径 {}", path.display())))?;
         fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, &e))?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = parent.join(format!(
             ".tmp.{file_name}.{}.{}",
             std::process::id(),
             TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
         let result = (|| {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-                .map_err(|e| StoreError::io(&tmp, &e))?;
+            let mut f =
+                OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(|e| StoreError::io(&tmp, &e))?;
             f.write_all(data).map_err(|e| StoreError::io(&tmp, &e))?;
             if self.fsync {
                 f.sync_all().map_err(|e| StoreError::io(&tmp, &e))?;
@@ -90,9 +82,7 @@ impl DiskTileStore {
             drop(f);
             fs::rename(&tmp, path).map_err(|e| StoreError::io(path, &e))?;
             if self.fsync {
-                File::open(parent)
-                    .and_then(|d| d.sync_all())
-                    .map_err(|e| StoreError::io(parent, &e))?;
+                File::open(parent).and_then(|d| d.sync_all()).map_err(|e| StoreError::io(parent, &e))?;
             }
             Ok(())
         })();
@@ -154,10 +144,9 @@ impl TileStore for DiskTileStore {
             }
         };
         match data {
-            Some(d) if d.len() < need || !d.len().is_multiple_of(HASH_SIZE) => Err(StoreError::BadTileData {
-                path: tile.path(),
-                len: d.len(),
-            }),
+            Some(d) if d.len() < need || !d.len().is_multiple_of(HASH_SIZE) => {
+                Err(StoreError::BadTileData { path: tile.path(), len: d.len() })
+            }
             other => Ok(other),
         }
     }

@@ -33,11 +33,7 @@ pub struct NewHash {
 impl Frontier {
     /// An empty frontier (tree of size 0).
     pub fn new(alg: HashAlg) -> Self {
-        Frontier {
-            alg,
-            size: 0,
-            hashes: Vec::with_capacity(64),
-        }
+        Frontier { alg, size: 0, hashes: Vec::with_capacity(64) }
     }
 
     /// Rebuilds a frontier from its parts. `hashes` must hold one hash per set
@@ -81,11 +77,7 @@ impl Frontier {
         let mut n = self.size;
         let mut h = leaf_hash;
         let mut level = 0u8;
-        sink(NewHash {
-            level,
-            index: n,
-            hash: h,
-        });
+        sink(NewHash { level, index: n, hash: h });
         while n & 1 == 1 {
             let Some(left) = self.hashes.pop() else {
                 break;
@@ -93,11 +85,7 @@ impl Frontier {
             h = self.alg.node_hash(&left, &h);
             n >>= 1;
             level += 1;
-            sink(NewHash {
-                level,
-                index: n,
-                hash: h,
-            });
+            sink(NewHash { level, index: n, hash: h });
         }
         self.hashes.push(h);
         self.size += 1;

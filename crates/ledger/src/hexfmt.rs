@@ -73,10 +73,7 @@ pub fn decode_hex(text: &str) -> Result<Vec<u8>, HexError> {
 /// Decodes a hexadecimal string into exactly `N` bytes.
 pub fn decode_hex_array<const N: usize>(text: &str) -> Result<[u8; N], HexError> {
     let bytes = decode_hex(text)?;
-    <[u8; N]>::try_from(bytes.as_slice()).map_err(|_| HexError::WrongLength {
-        expected: N,
-        actual: bytes.len(),
-    })
+    <[u8; N]>::try_from(bytes.as_slice()).map_err(|_| HexError::WrongLength { expected: N, actual: bytes.len() })
 }
 
 /// Returns true when `text` is non-empty, of even length and consists only of
@@ -102,10 +99,7 @@ mod tests {
     fn errors() {
         assert_eq!(decode_hex("abc"), Err(HexError::OddLength { len: 3 }));
         assert_eq!(decode_hex("0g"), Err(HexError::InvalidChar { position: 1 }));
-        assert_eq!(
-            decode_hex_array::<2>("00"),
-            Err(HexError::WrongLength { expected: 2, actual: 1 })
-        );
+        assert_eq!(decode_hex_array::<2>("00"), Err(HexError::WrongLength { expected: 2, actual: 1 }));
         assert!(is_lower_hex("00ff"));
         assert!(!is_lower_hex("00FF"));
         assert!(!is_lower_hex(""));

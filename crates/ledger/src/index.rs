@@ -40,9 +40,7 @@ pub fn split_stored_hash_index(index: u64) -> (u8, u64) {
     let mut index_n = 2 * n - u64::from(n.count_ones());
     loop {
         // Leaf n+1 adds 1 + trailing_zeros(n+1) hashes after leaf n's hash.
-        let next = index_n
-            .saturating_add(1)
-            .saturating_add(u64::from((n + 1).trailing_zeros()));
+        let next = index_n.saturating_add(1).saturating_add(u64::from((n + 1).trailing_zeros()));
         if next > index {
             break;
         }
@@ -62,9 +60,7 @@ pub fn stored_hash_count(size: u64) -> u64 {
     let last = size - 1;
     // The last leaf's own hash, plus one per subtree it completes.
     let index_last = last.saturating_mul(2) - u64::from(last.count_ones());
-    index_last
-        .saturating_add(1)
-        .saturating_add(u64::from(last.trailing_ones()))
+    index_last.saturating_add(1).saturating_add(u64::from(last.trailing_ones()))
 }
 
 /// The largest power of two strictly less than `n` (`n ≥ 2`), as its exponent.

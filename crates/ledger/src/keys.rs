@@ -179,11 +179,7 @@ pub fn key_id(name: &str, type_and_public_key: &[u8]) -> u32 {
 }
 
 fn check_name(name: &str) -> Result<(), KeyError> {
-    if is_valid_key_name(name) {
-        Ok(())
-    } else {
-        Err(KeyError::BadName(name.to_owned()))
-    }
+    if is_valid_key_name(name) { Ok(()) } else { Err(KeyError::BadName(name.to_owned())) }
 }
 
 /// Splits `name+hex8+base64` (the base64 part may itself contain `+`).
@@ -205,9 +201,7 @@ fn split_key(text: &str) -> Result<(&str, u32, Vec<u8>), KeyError> {
 }
 
 fn ed25519_public(bytes: &[u8]) -> Result<EdVerifyingKey, KeyError> {
-    let arr: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| KeyError::InvalidKey("Ed25519 公钥必须为 32 字节"))?;
+    let arr: [u8; 32] = bytes.try_into().map_err(|_| KeyError::InvalidKey("Ed25519 公钥必须为 32 字节"))?;
     let vk = EdVerifyingKey::from_bytes(&arr).map_err(|_| KeyError::InvalidKey("Ed25519 公钥不是曲线上的点"))?;
     if vk.is_weak() {
         return Err(KeyError::InvalidKey("Ed25519 公钥为小阶点"));
@@ -268,11 +262,7 @@ impl SignerKey {
     }
 
     fn assemble(name: &str, inner: SignerInner) -> Self {
-        let mut key = SignerKey {
-            name: name.to_owned(),
-            key_id: 0,
-            inner,
-        };
+        let mut key = SignerKey { name: name.to_owned(), key_id: 0, inner };
         key.key_id = key_id(name, &key.verifier_bytes());
         key
     }
@@ -293,9 +283,8 @@ impl SignerKey {
         let (alg, secret) = SigAlg::split(&raw)?;
         let inner = match alg {
             SigAlg::Ed25519 => {
-                let seed: [u8; 32] = secret
-                    .try_into()
-                    .map_err(|_| KeyError::InvalidKey("Ed25519 私钥必须为 32 字节"))?;
+                let seed: [u8; 32] =
+                    secret.try_into().map_err(|_| KeyError::InvalidKey("Ed25519 私钥必须为 32 字节"))?;
                 SignerInner::Ed25519(Box::new(EdSigningKey::from_bytes(&seed)))
             }
             SigAlg::Sm2 => {
@@ -309,10 +298,7 @@ impl SignerKey {
         };
         let key = Self::assemble(name, inner);
         if key.key_id != declared {
-            return Err(KeyError::KeyIdMismatch {
-                declared,
-                computed: key.key_id,
-            });
+            return Err(KeyError::KeyIdMismatch { declared, computed: key.key_id });
         }
         Ok(key)
     }
@@ -351,12 +337,7 @@ impl SignerKey {
             SignerInner::Ed25519(sk) => VerifierInner::Ed25519(sk.verifying_key()),
             SignerInner::Sm2(sk) => VerifierInner::Sm2(Box::new(sk.verifying_key().clone())),
         };
-        VerifierKey {
-            name: self.name.clone(),
-            key_id: self.key_id,
-            encoded: self.verifier_bytes(),
-            inner,
-        }
+        VerifierKey { name: self.name.clone(), key_id: self.key_id, encoded: self.verifier_bytes(), inner }
     }
 
     /// Signs `message`, returning the raw signature (64 bytes for both).
@@ -364,9 +345,8 @@ impl SignerKey {
         match &self.inner {
             SignerInner::Ed25519(sk) => Ok(sk.sign(message).to_bytes().to_vec()),
             SignerInner::Sm2(sk) => {
-                let sig: sm2::dsa::Signature = sk
-                    .try_sign(message)
-                    .map_err(|_| KeyError::SigningFailed("SM2 签名计算失败"))?;
+                let sig: sm2::dsa::Signature =
+                    sk.try_sign(message).map_err(|_| KeyError::SigningFailed("SM2 签名计算失败"))?;
                 Ok(sig.to_bytes().to_vec())
             }
         }
@@ -420,12 +400,7 @@ impl VerifierKey {
         if computed != declared {
             return Err(KeyError::KeyIdMismatch { declared, computed });
         }
-        Ok(VerifierKey {
-            name: name.to_owned(),
-            key_id: computed,
-            encoded: raw,
-            inner,
-        })
+        Ok(VerifierKey { name: name.to_owned(), key_id: computed, encoded: raw, inner })
     }
 
     /// The key name.
@@ -498,10 +473,7 @@ impl Eq for VerifierKey {}
 /// followed by a newline. Refuses to overwrite an existing file.
 pub fn write_key_file(path: impl AsRef<Path>, contents: &str) -> Result<(), KeyError> {
     let path = path.as_ref();
-    let io = |e: std::io::Error| KeyError::Io {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let io = |e: std::io::Error| KeyError::Io { path: path.to_path_buf(), message: e.to_string() };
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -510,11 +482,7 @@ pub fn write_key_file(path: impl AsRef<Path>, contents: &str) -> Result<(), KeyE
         opts.mode(0o600);
     }
     let mut file = opts.open(path).map_err(|e| {
-        if e.kind() == ErrorKind::AlreadyExists {
-            KeyError::FileExists(path.to_path_buf())
-        } else {
-            io(e)
-        }
+        if e.kind() == ErrorKind::AlreadyExists { KeyError::FileExists(path.to_path_buf()) } else { io(e) }
     })?;
     file.write_all(contents.as_bytes()).map_err(io)?;
     file.write_all(b"\n").map_err(io)?;
@@ -524,10 +492,8 @@ pub fn write_key_file(path: impl AsRef<Path>, contents: &str) -> Result<(), KeyE
 /// Reads a key file written by [`write_key_file`], without the final newline.
 pub fn read_key_file(path: impl AsRef<Path>) -> Result<String, KeyError> {
     let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|e| KeyError::Io {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| KeyError::Io { path: path.to_path_buf(), message: e.to_string() })?;
     let trimmed = text.strip_suffix('\n').unwrap_or(&text);
     let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
     Ok(trimmed.to_owned())

@@ -22,18 +22,12 @@ pub struct MemLog {
 impl MemLog {
     /// An empty log.
     pub fn new(alg: HashAlg) -> Self {
-        MemLog {
-            frontier: Frontier::new(alg),
-            hashes: Vec::new(),
-        }
+        MemLog { frontier: Frontier::new(alg), hashes: Vec::new() }
     }
 
     /// An empty log with room for `leaves` leaves before reallocating.
     pub fn with_capacity(alg: HashAlg, leaves: usize) -> Self {
-        MemLog {
-            frontier: Frontier::new(alg),
-            hashes: Vec::with_capacity(leaves.saturating_mul(2)),
-        }
+        MemLog { frontier: Frontier::new(alg), hashes: Vec::with_capacity(leaves.saturating_mul(2)) }
     }
 
     /// Builds a log from leaf data, in order.
@@ -91,10 +85,7 @@ impl MemLog {
 
     fn check_size(&self, size: u64) -> Result<(), ProofError> {
         if size > self.size() {
-            return Err(ProofError::SizeBeyondLog {
-                size,
-                log_size: self.size(),
-            });
+            return Err(ProofError::SizeBeyondLog { size, log_size: self.size() });
         }
         Ok(())
     }
@@ -108,15 +99,9 @@ impl MemLog {
     /// Leaf hash of leaf `index`.
     pub fn leaf_hash(&self, index: u64) -> Result<Hash, ProofError> {
         if index >= self.size() {
-            return Err(ProofError::IndexOutOfRange {
-                index,
-                size: self.size(),
-            });
+            return Err(ProofError::IndexOutOfRange { index, size: self.size() });
         }
-        let i = stored_hash_index(0, index).ok_or(ProofError::IndexOutOfRange {
-            index,
-            size: self.size(),
-        })?;
+        let i = stored_hash_index(0, index).ok_or(ProofError::IndexOutOfRange { index, size: self.size() })?;
         let mut v = self.hashes.read_hashes(&[i])?;
         v.pop().ok_or(ProofError::Store(StoreError::HashNotFound { index: i }))
     }
@@ -142,10 +127,7 @@ impl MemLog {
     /// [`MemLog::stored_hashes`]) for a tree of `size` leaves.
     pub fn from_stored_hashes(alg: HashAlg, size: u64, hashes: Vec<Hash>) -> Result<Self, ProofError> {
         if size > MAX_TREE_SIZE {
-            return Err(ProofError::SizeBeyondLog {
-                size,
-                log_size: MAX_TREE_SIZE,
-            });
+            return Err(ProofError::SizeBeyondLog { size, log_size: MAX_TREE_SIZE });
         }
         let want = stored_hash_count(size);
         if hashes.len() as u64 != want {

@@ -169,9 +169,7 @@ pub fn parse_note(message: &str) -> Result<Note, NoteError> {
         if n > MAX_SIGNATURES {
             return Err(NoteError::TooManySignatures);
         }
-        let body = line
-            .strip_prefix(SIG_PREFIX)
-            .ok_or(NoteError::BadSignatureLine { line: n })?;
+        let body = line.strip_prefix(SIG_PREFIX).ok_or(NoteError::BadSignatureLine { line: n })?;
         let (name, b64) = body.split_once(' ').ok_or(NoteError::BadSignatureLine { line: n })?;
         if !is_valid_key_name(name) {
             return Err(NoteError::BadKeyName { line: n });
@@ -184,30 +182,17 @@ pub fn parse_note(message: &str) -> Result<Note, NoteError> {
             Some((id, sig)) if !sig.is_empty() => (u32::from_be_bytes(*id), sig),
             _ => return Err(NoteError::SignatureTooShort { line: n }),
         };
-        signatures.push(NoteSignature {
-            name: name.to_owned(),
-            key_id: id,
-            signature: sig.to_vec(),
-        });
+        signatures.push(NoteSignature { name: name.to_owned(), key_id: id, signature: sig.to_vec() });
     }
-    Ok(Note {
-        text: text.to_owned(),
-        signatures,
-    })
+    Ok(Note { text: text.to_owned(), signatures })
 }
 
 /// Parses `message` and verifies it against `verifiers`.
 pub fn open_note(message: &str, verifiers: &[VerifierKey]) -> Result<VerifiedNote, NoteError> {
     let note = parse_note(message)?;
-    let mut out = VerifiedNote {
-        text: note.text,
-        verified: Vec::new(),
-        unverified: Vec::new(),
-    };
+    let mut out = VerifiedNote { text: note.text, verified: Vec::new(), unverified: Vec::new() };
     for sig in note.signatures {
-        let mut matching = verifiers
-            .iter()
-            .filter(|v| v.name() == sig.name && v.key_id() == sig.key_id);
+        let mut matching = verifiers.iter().filter(|v| v.name() == sig.name && v.key_id() == sig.key_id);
         let Some(verifier) = matching.next() else {
             if !out.unverified.contains(&sig) {
                 out.unverified.push(sig);
@@ -215,23 +200,13 @@ pub fn open_note(message: &str, verifiers: &[VerifierKey]) -> Result<VerifiedNot
             continue;
         };
         if matching.next().is_some() {
-            return Err(NoteError::AmbiguousKey {
-                name: sig.name,
-                key_id: sig.key_id,
-            });
+            return Err(NoteError::AmbiguousKey { name: sig.name, key_id: sig.key_id });
         }
-        if out
-            .verified
-            .iter()
-            .any(|s| s.name == sig.name && s.key_id == sig.key_id)
-        {
+        if out.verified.iter().any(|s| s.name == sig.name && s.key_id == sig.key_id) {
             continue;
         }
         if !verifier.verify(out.text.as_bytes(), &sig.signature) {
-            return Err(NoteError::InvalidSignature {
-                name: sig.name,
-                key_id: sig.key_id,
-            });
+            return Err(NoteError::InvalidSignature { name: sig.name, key_id: sig.key_id });
         }
         out.verified.push(sig);
     }

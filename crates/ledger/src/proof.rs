@@ -140,10 +140,7 @@ pub fn root_from_inclusion_proof(
     // Step 4.
     for p in proof {
         if sn == 0 {
-            return Err(ProofError::ProofTooLong {
-                expected: inclusion_proof_len(index, size),
-                actual: proof.len(),
-            });
+            return Err(ProofError::ProofTooLong { expected: inclusion_proof_len(index, size), actual: proof.len() });
         }
         if fn_ & 1 == 1 || fn_ == sn {
             r = alg.node_hash(p, &r);
@@ -161,10 +158,7 @@ pub fn root_from_inclusion_proof(
     }
     // Step 5 (first half).
     if sn != 0 {
-        return Err(ProofError::ProofTooShort {
-            expected: inclusion_proof_len(index, size),
-            actual: proof.len(),
-        });
+        return Err(ProofError::ProofTooShort { expected: inclusion_proof_len(index, size), actual: proof.len() });
     }
     Ok(r)
 }
@@ -181,10 +175,7 @@ pub fn verify_inclusion(
 ) -> Result<(), ProofError> {
     let computed = root_from_inclusion_proof(alg, leaf_hash, index, size, proof)?;
     if computed != *root {
-        return Err(ProofError::RootMismatch {
-            computed,
-            expected: *root,
-        });
+        return Err(ProofError::RootMismatch { computed, expected: *root });
     }
     Ok(())
 }
@@ -210,10 +201,7 @@ pub fn verify_consistency(
     check_len(expected, proof.len())?;
     if old_size == new_size {
         if old_root != new_root {
-            return Err(ProofError::NewRootMismatch {
-                computed: *old_root,
-                expected: *new_root,
-            });
+            return Err(ProofError::NewRootMismatch { computed: *old_root, expected: *new_root });
         }
         return Ok(());
     }
@@ -226,10 +214,7 @@ pub fn verify_consistency(
         match path.next() {
             Some(h) => *h,
             None => {
-                return Err(ProofError::ProofTooShort {
-                    expected,
-                    actual: proof.len(),
-                });
+                return Err(ProofError::ProofTooShort { expected, actual: proof.len() });
             }
         }
     };
@@ -247,10 +232,7 @@ pub fn verify_consistency(
     // Step 6.
     for c in path {
         if sn == 0 {
-            return Err(ProofError::ProofTooLong {
-                expected,
-                actual: proof.len(),
-            });
+            return Err(ProofError::ProofTooLong { expected, actual: proof.len() });
         }
         if fn_ & 1 == 1 || fn_ == sn {
             fr = alg.node_hash(c, &fr);
@@ -269,22 +251,13 @@ pub fn verify_consistency(
     }
     // Step 7.
     if sn != 0 {
-        return Err(ProofError::ProofTooShort {
-            expected,
-            actual: proof.len(),
-        });
+        return Err(ProofError::ProofTooShort { expected, actual: proof.len() });
     }
     if fr != *old_root {
-        return Err(ProofError::OldRootMismatch {
-            computed: fr,
-            expected: *old_root,
-        });
+        return Err(ProofError::OldRootMismatch { computed: fr, expected: *old_root });
     }
     if sr != *new_root {
-        return Err(ProofError::NewRootMismatch {
-            computed: sr,
-            expected: *new_root,
-        });
+        return Err(ProofError::NewRootMismatch { computed: sr, expected: *new_root });
     }
     Ok(())
 }
@@ -312,23 +285,14 @@ mod tests {
         let alg = HashAlg::Sha256;
         let h = alg.leaf_hash(b"x");
         assert_eq!(verify_inclusion(alg, &h, 0, 0, &[], &h), Err(ProofError::EmptyTree));
-        assert_eq!(
-            verify_inclusion(alg, &h, 1, 1, &[], &h),
-            Err(ProofError::IndexOutOfRange { index: 1, size: 1 })
-        );
+        assert_eq!(verify_inclusion(alg, &h, 1, 1, &[], &h), Err(ProofError::IndexOutOfRange { index: 1, size: 1 }));
         assert_eq!(verify_inclusion(alg, &h, 0, 1, &[], &h), Ok(()));
         assert_eq!(
             verify_consistency(alg, 2, 1, &h, &h, &[]),
-            Err(ProofError::OldSizeTooLarge {
-                old_size: 2,
-                new_size: 1
-            })
+            Err(ProofError::OldSizeTooLarge { old_size: 2, new_size: 1 })
         );
         assert_eq!(verify_consistency(alg, 0, 1, &h, &h, &[]), Err(ProofError::EmptyTree));
         assert_eq!(verify_consistency(alg, 3, 3, &h, &h, &[]), Ok(()));
-        assert!(matches!(
-            verify_consistency(alg, 1, 2, &h, &h, &[]),
-            Err(ProofError::ProofTooShort { .. })
-        ));
+        assert!(matches!(verify_consistency(alg, 1, 2, &h, &h, &[]), Err(ProofError::ProofTooShort { .. })));
     }
 }

@@ -14,10 +14,7 @@ use crate::store::{HashReader, StoreError};
 
 fn check_size(size: u64) -> Result<(), ProofError> {
     if size > MAX_TREE_SIZE {
-        return Err(ProofError::SizeBeyondLog {
-            size,
-            log_size: MAX_TREE_SIZE,
-        });
+        return Err(ProofError::SizeBeyondLog { size, log_size: MAX_TREE_SIZE });
     }
     Ok(())
 }
@@ -46,11 +43,8 @@ struct Hashes<'a> {
 
 impl Hashes<'_> {
     fn next(&mut self) -> Result<Hash, ProofError> {
-        let h = self
-            .list
-            .get(self.pos)
-            .copied()
-            .ok_or_else(|| StoreError::OutOfRange("读取的哈希数量不足".to_owned()))?;
+        let h =
+            self.list.get(self.pos).copied().ok_or_else(|| StoreError::OutOfRange("读取的哈希数量不足".to_owned()))?;
         self.pos += 1;
         Ok(h)
     }
@@ -64,10 +58,8 @@ impl Hashes<'_> {
             self.next()?;
             lo += 1 << level;
         }
-        let parts = self
-            .list
-            .get(start..self.pos)
-            .ok_or_else(|| StoreError::OutOfRange("读取的哈希数量不足".to_owned()))?;
+        let parts =
+            self.list.get(start..self.pos).ok_or_else(|| StoreError::OutOfRange("读取的哈希数量不足".to_owned()))?;
         let mut iter = parts.iter().rev();
         let Some(last) = iter.next() else {
             return Ok(self.alg.empty_root());
@@ -193,23 +185,13 @@ pub struct Prefetched {
 impl Prefetched {
     /// From (index, hash) pairs.
     pub fn new(pairs: impl IntoIterator<Item = (u64, Hash)>) -> Self {
-        Prefetched {
-            hashes: pairs.into_iter().collect(),
-        }
+        Prefetched { hashes: pairs.into_iter().collect() }
     }
 }
 
 impl HashReader for Prefetched {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, StoreError> {
-        indexes
-            .iter()
-            .map(|i| {
-                self.hashes
-                    .get(i)
-                    .copied()
-                    .ok_or(StoreError::HashNotFound { index: *i })
-            })
-            .collect()
+        indexes.iter().map(|i| self.hashes.get(i).copied().ok_or(StoreError::HashNotFound { index: *i })).collect()
     }
 }
 
@@ -222,11 +204,7 @@ pub fn tree_hash<R: HashReader + ?Sized>(alg: HashAlg, size: u64, reader: &R) ->
     let mut need = Vec::with_capacity(64);
     sub_tree_index(0, size, &mut need)?;
     let list = reader.read_hashes(&need)?;
-    let mut hashes = Hashes {
-        alg,
-        list: &list,
-        pos: 0,
-    };
+    let mut hashes = Hashes { alg, list: &list, pos: 0 };
     hashes.sub_tree_hash(0, size)
 }
 
@@ -248,11 +226,7 @@ pub fn prove_inclusion<R: HashReader + ?Sized>(
     let mut need = Vec::with_capacity(128);
     leaf_proof_index(0, size, index, &mut need)?;
     let list = reader.read_hashes(&need)?;
-    let mut hashes = Hashes {
-        alg,
-        list: &list,
-        pos: 0,
-    };
+    let mut hashes = Hashes { alg, list: &list, pos: 0 };
     let mut out = Vec::with_capacity(64);
     leaf_proof(0, size, index, &mut hashes, &mut out)?;
     Ok(out)
@@ -276,11 +250,7 @@ pub fn prove_consistency<R: HashReader + ?Sized>(
     let mut need = Vec::with_capacity(128);
     tree_proof_index(0, new_size, old_size, &mut need)?;
     let list = reader.read_hashes(&need)?;
-    let mut hashes = Hashes {
-        alg,
-        list: &list,
-        pos: 0,
-    };
+    let mut hashes = Hashes { alg, list: &list, pos: 0 };
     let mut out = Vec::with_capacity(64);
     tree_proof(0, new_size, old_size, &mut hashes, &mut out)?;
     Ok(out)
@@ -303,10 +273,7 @@ mod prefetch_tests {
                 log.inclusion_proof(index, size).unwrap()
             );
             let reader = fetch(tree_hash_indexes(size).unwrap());
-            assert_eq!(
-                tree_hash(HashAlg::Sha256, size, &reader).unwrap(),
-                log.root_at(size).unwrap()
-            );
+            assert_eq!(tree_hash(HashAlg::Sha256, size, &reader).unwrap(), log.root_at(size).unwrap());
         }
         for (old, new) in [(1, 2), (3, 300), (256, 300), (300, 300)] {
             let reader = fetch(consistency_proof_indexes(old, new).unwrap());

@@ -182,10 +182,7 @@ pub fn validate_timestamp(s: &str) -> Result<(), RecordError> {
     {
         return Err(bad());
     }
-    let year = two_digits(b, 0)
-        .zip(two_digits(b, 2))
-        .map(|(c, y)| c * 100 + y)
-        .ok_or_else(bad)?;
+    let year = two_digits(b, 0).zip(two_digits(b, 2)).map(|(c, y)| c * 100 + y).ok_or_else(bad)?;
     let month = two_digits(b, 5).ok_or_else(bad)?;
     let day = two_digits(b, 8).ok_or_else(bad)?;
     let hour = two_digits(b, 11).ok_or_else(bad)?;

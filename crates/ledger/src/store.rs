@@ -56,10 +56,7 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn io(path: impl Into<PathBuf>, err: &std::io::Error) -> Self {
-        StoreError::Io {
-            path: path.into(),
-            message: err.to_string(),
-        }
+        StoreError::Io { path: path.into(), message: err.to_string() }
     }
 }
 
@@ -74,11 +71,7 @@ impl HashReader for [Hash] {
         indexes
             .iter()
             .map(|&i| {
-                usize::try_from(i)
-                    .ok()
-                    .and_then(|u| self.get(u))
-                    .copied()
-                    .ok_or(StoreError::HashNotFound { index: i })
+                usize::try_from(i).ok().and_then(|u| self.get(u)).copied().ok_or(StoreError::HashNotFound { index: i })
             })
             .collect()
     }

@@ -56,11 +56,7 @@ impl EdgeTile {
 /// then each level above. `None` if `data` is shorter than a full tile.
 fn expand(alg: HashAlg, data: &[u8]) -> Option<Arc<[Hash]>> {
     let mut all: Vec<Hash> = Vec::with_capacity(2 * W - 1);
-    all.extend(
-        data.get(..FULL_TILE_BYTES)?
-            .chunks_exact(HASH_SIZE)
-            .filter_map(Hash::from_slice),
-    );
+    all.extend(data.get(..FULL_TILE_BYTES)?.chunks_exact(HASH_SIZE).filter_map(Hash::from_slice));
     let mut start = 0;
     let mut len = W;
     while len > 1 {
@@ -89,11 +85,7 @@ struct TileCache {
 
 impl TileCache {
     fn new(capacity: usize) -> Self {
-        TileCache {
-            map: HashMap::new(),
-            order: [VecDeque::new(), VecDeque::new()],
-            capacity,
-        }
+        TileCache { map: HashMap::new(), order: [VecDeque::new(), VecDeque::new()], capacity }
     }
 
     fn get(&self, key: &(u8, u64)) -> Option<Arc<[Hash]>> {
@@ -160,21 +152,13 @@ impl<S: TileStore> TileLog<S> {
             if width > 0 {
                 let tile =
                     Tile::new(level as u8, index, width as u16).map_err(|e| StoreError::OutOfRange(e.to_string()))?;
-                let data = log
-                    .store
-                    .read_tile(&tile)?
-                    .ok_or_else(|| StoreError::TileNotFound { path: tile.path() })?;
-                let hashes = tile_hashes(&data).ok_or_else(|| StoreError::BadTileData {
-                    path: tile.path(),
-                    len: data.len(),
-                })?;
+                let data = log.store.read_tile(&tile)?.ok_or_else(|| StoreError::TileNotFound { path: tile.path() })?;
+                let hashes =
+                    tile_hashes(&data).ok_or_else(|| StoreError::BadTileData { path: tile.path(), len: data.len() })?;
                 let row0 = hashes
                     .get(..width as usize)
                     .map(<[Hash]>::to_vec)
-                    .ok_or(StoreError::BadTileData {
-                        path: tile.path(),
-                        len: data.len(),
-                    })?;
+                    .ok_or(StoreError::BadTileData { path: tile.path(), len: data.len() })?;
                 edge = EdgeTile::from_row(alg, row0);
             }
             log.edge.push(edge);
@@ -341,14 +325,9 @@ impl<S: TileStore> TileLog<S> {
             return Ok(Arc::clone(t));
         }
         let tile = Tile::full(level, index);
-        let data = self
-            .store
-            .read_tile(&tile)?
-            .ok_or_else(|| StoreError::TileNotFound { path: tile.path() })?;
-        let expanded = expand(self.alg(), &data).ok_or_else(|| StoreError::BadTileData {
-            path: tile.path(),
-            len: data.len(),
-        })?;
+        let data = self.store.read_tile(&tile)?.ok_or_else(|| StoreError::TileNotFound { path: tile.path() })?;
+        let expanded =
+            expand(self.alg(), &data).ok_or_else(|| StoreError::BadTileData { path: tile.path(), len: data.len() })?;
         self.cache_insert(key, Arc::clone(&expanded));
         Ok(expanded)
     }
@@ -359,15 +338,11 @@ impl<S: TileStore> TileLog<S> {
         let inner = u32::from(level % TILE_HEIGHT);
         let tile_index = (n << inner) >> TILE_HEIGHT;
         let j = n - ((tile_index << TILE_HEIGHT) >> inner);
-        let partial = size
-            .checked_shr(u32::from(TILE_HEIGHT) * (u32::from(tile_level) + 1))
-            .unwrap_or(0);
+        let partial = size.checked_shr(u32::from(TILE_HEIGHT) * (u32::from(tile_level) + 1)).unwrap_or(0);
         let missing = || StoreError::OutOfRange(format!("节点 ({level}, {n}) 不在日志中"));
         if tile_index < partial {
             let t = self.full_tile(tile_level, tile_index, memo)?;
-            t.get(row_offset(inner as usize) + j as usize)
-                .copied()
-                .ok_or_else(missing)
+            t.get(row_offset(inner as usize) + j as usize).copied().ok_or_else(missing)
         } else if tile_index == partial {
             self.edge
                 .get(usize::from(tile_level))
@@ -381,10 +356,7 @@ impl<S: TileStore> TileLog<S> {
 
     fn check_size(&self, size: u64) -> Result<(), ProofError> {
         if size > self.size() {
-            return Err(ProofError::SizeBeyondLog {
-                size,
-                log_size: self.size(),
-            });
+            return Err(ProofError::SizeBeyondLog { size, log_size: self.size() });
         }
         Ok(())
     }

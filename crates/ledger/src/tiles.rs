@@ -64,11 +64,7 @@ impl Tile {
 
     /// A full tile (256 hashes); `level` is clamped to 63.
     pub fn full(level: u8, index: u64) -> Self {
-        Tile {
-            level: level.min(MAX_TILE_LEVEL),
-            index,
-            width: TILE_WIDTH,
-        }
+        Tile { level: level.min(MAX_TILE_LEVEL), index, width: TILE_WIDTH }
     }
 
     /// Tile level.
@@ -111,17 +107,11 @@ impl Tile {
         let rest = path.strip_prefix("tile/").ok_or_else(bad)?;
         let (level_text, rest) = rest.split_once('/').ok_or_else(bad)?;
         let level = parse_decimal(level_text).ok_or_else(bad)?;
-        let level = u8::try_from(level)
-            .ok()
-            .filter(|l| *l <= MAX_TILE_LEVEL)
-            .ok_or_else(bad)?;
+        let level = u8::try_from(level).ok().filter(|l| *l <= MAX_TILE_LEVEL).ok_or_else(bad)?;
         let (index_text, width) = match rest.split_once(".p/") {
             Some((idx, w)) => {
                 let w = parse_decimal(w).ok_or_else(bad)?;
-                let w = u16::try_from(w)
-                    .ok()
-                    .filter(|w| (1..TILE_WIDTH).contains(w))
-                    .ok_or_else(bad)?;
+                let w = u16::try_from(w).ok().filter(|w| (1..TILE_WIDTH).contains(w)).ok_or_else(bad)?;
                 (idx, w)
             }
             None => (rest, TILE_WIDTH),
@@ -139,11 +129,7 @@ impl Tile {
         let tile_index = (n << inner) >> TILE_HEIGHT;
         let n_in_tile = n - ((tile_index << TILE_HEIGHT) >> inner);
         let width = ((n_in_tile + 1) << inner) as u16;
-        Tile {
-            level: tile_level,
-            index: tile_index,
-            width,
-        }
+        Tile { level: tile_level, index: tile_index, width }
     }
 }
 
@@ -234,10 +220,7 @@ pub trait TileStore {
 
 pub(crate) fn check_tile_data(tile: &Tile, data: &[u8]) -> Result<(), StoreError> {
     if data.len() != usize::from(tile.width()) * HASH_SIZE {
-        return Err(StoreError::BadTileData {
-            path: tile.path(),
-            len: data.len(),
-        });
+        return Err(StoreError::BadTileData { path: tile.path(), len: data.len() });
     }
     Ok(())
 }
@@ -390,14 +373,8 @@ mod tests {
         s.write_tile(&p2, &tile_bytes(&h)).unwrap();
         assert_eq!(s.read_tile(&p1).unwrap().unwrap().len(), 64);
         let other = [Hash([9; 32])];
-        assert!(matches!(
-            s.write_tile(&p1, &tile_bytes(&other)),
-            Err(StoreError::TileConflict { .. })
-        ));
-        assert!(matches!(
-            s.write_tile(&p2, &tile_bytes(&h[..1])),
-            Err(StoreError::BadTileData { .. })
-        ));
+        assert!(matches!(s.write_tile(&p1, &tile_bytes(&other)), Err(StoreError::TileConflict { .. })));
+        assert!(matches!(s.write_tile(&p2, &tile_bytes(&h[..1])), Err(StoreError::BadTileData { .. })));
         assert_eq!(s.read_tile(&Tile::full(0, 0)).unwrap(), None);
     }
 }

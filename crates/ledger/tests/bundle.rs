@@ -28,24 +28,14 @@ fn build(alg: HashAlg, sig: SigAlg) -> (Bundle, SignerKey) {
     let cp = Checkpoint::new("zhian.example/ledger", log.size(), log.root());
     let note = cp.sign(&[&signer]).unwrap();
     let proof = log.inclusion_proof(index, log.size()).unwrap();
-    let bundle = Bundle::new(
-        alg,
-        records[index as usize].clone(),
-        index,
-        &proof,
-        note,
-        &signer.verifier(),
-    );
+    let bundle = Bundle::new(alg, records[index as usize].clone(), index, &proof, note, &signer.verifier());
     (bundle, signer)
 }
 
 #[test]
 fn good_bundles_verify_and_round_trip_json() {
-    for (alg, sig) in [
-        (HashAlg::Sm3, SigAlg::Sm2),
-        (HashAlg::Sha256, SigAlg::Ed25519),
-        (HashAlg::Sm3, SigAlg::Ed25519),
-    ] {
+    for (alg, sig) in [(HashAlg::Sm3, SigAlg::Sm2), (HashAlg::Sha256, SigAlg::Ed25519), (HashAlg::Sm3, SigAlg::Ed25519)]
+    {
         let (bundle, signer) = build(alg, sig);
         let report = verify_bundle(&bundle).unwrap();
         assert_eq!(report.record, record(9));
@@ -68,10 +58,7 @@ fn each_tampering_fails_with_its_check() {
     // Record bytes: an edited value is still canonical but not in the log.
     let mut b = good.clone();
     b.record = b.record.replace("检验员9", "检验员8");
-    assert!(matches!(
-        verify_bundle(&b),
-        Err(VerifyError::Inclusion(ProofError::RootMismatch { .. }))
-    ));
+    assert!(matches!(verify_bundle(&b), Err(VerifyError::Inclusion(ProofError::RootMismatch { .. }))));
     // Record bytes that are not canonical JSON.
     let mut b = good.clone();
     b.record = b.record.replace(",", ", ");
@@ -83,20 +70,14 @@ fn each_tampering_fails_with_its_check() {
         let mut h = zhian_ledger::Hash::from_hex(&b.inclusion_proof[i]).unwrap();
         h.0[31] ^= 0x01;
         b.inclusion_proof[i] = h.to_hex();
-        assert!(matches!(
-            verify_bundle(&b),
-            Err(VerifyError::Inclusion(ProofError::RootMismatch { .. }))
-        ));
+        assert!(matches!(verify_bundle(&b), Err(VerifyError::Inclusion(ProofError::RootMismatch { .. }))));
     }
     let mut b = good.clone();
     b.inclusion_proof[0] = "zz".to_owned();
     assert_eq!(verify_bundle(&b), Err(VerifyError::ProofHash { index: 0 }));
     let mut b = good.clone();
     b.inclusion_proof.pop();
-    assert!(matches!(
-        verify_bundle(&b),
-        Err(VerifyError::Inclusion(ProofError::ProofTooShort { .. }))
-    ));
+    assert!(matches!(verify_bundle(&b), Err(VerifyError::Inclusion(ProofError::ProofTooShort { .. }))));
     let mut b = good.clone();
     b.leaf_index = 8;
     assert!(matches!(verify_bundle(&b), Err(VerifyError::Inclusion(_))));
@@ -104,10 +85,7 @@ fn each_tampering_fails_with_its_check() {
     // The checkpoint body.
     let mut b = good.clone();
     b.checkpoint = b.checkpoint.replacen("\n13\n", "\n14\n", 1);
-    assert!(matches!(
-        verify_bundle(&b),
-        Err(VerifyError::Signature(NoteError::InvalidSignature { .. }))
-    ));
+    assert!(matches!(verify_bundle(&b), Err(VerifyError::Signature(NoteError::InvalidSignature { .. }))));
 
     // The signature.
     let mut b = good.clone();
@@ -116,20 +94,14 @@ fn each_tampering_fails_with_its_check() {
     let pos = b.checkpoint[..sig_start].chars().count() + 10;
     chars[pos] = if chars[pos] == 'A' { 'B' } else { 'A' };
     b.checkpoint = chars.into_iter().collect();
-    assert!(matches!(
-        verify_bundle(&b),
-        Err(VerifyError::Signature(NoteError::InvalidSignature { .. }))
-    ));
+    assert!(matches!(verify_bundle(&b), Err(VerifyError::Signature(NoteError::InvalidSignature { .. }))));
 
     // Another key.
     let mut rng = ChaCha20Rng::seed_from_u64(99);
     let other = SignerKey::generate(SigAlg::Sm2, "zhian.example/ledger", &mut rng).unwrap();
     let mut b = good.clone();
     b.verifier_key = other.verifier().to_string();
-    assert_eq!(
-        verify_bundle(&b),
-        Err(VerifyError::Signature(NoteError::NoKnownSignature))
-    );
+    assert_eq!(verify_bundle(&b), Err(VerifyError::Signature(NoteError::NoKnownSignature)));
     let mut b = good.clone();
     b.verifier_key = "garbage".to_owned();
     assert!(matches!(verify_bundle(&b), Err(VerifyError::VerifierKey(_))));
@@ -137,10 +109,7 @@ fn each_tampering_fails_with_its_check() {
     // The wrong hash algorithm, and unknown format or algorithm names.
     let mut b = good.clone();
     b.hash_alg = "sha256".to_owned();
-    assert!(matches!(
-        verify_bundle(&b),
-        Err(VerifyError::Inclusion(ProofError::RootMismatch { .. }))
-    ));
+    assert!(matches!(verify_bundle(&b), Err(VerifyError::Inclusion(ProofError::RootMismatch { .. }))));
     let mut b = good.clone();
     b.hash_alg = "md5".to_owned();
     assert!(matches!(verify_bundle(&b), Err(VerifyError::HashAlg(_))));

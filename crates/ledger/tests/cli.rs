@@ -15,10 +15,7 @@ fn inclusion_json_round_trip_and_verify() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["index", "proof", "root", "size"]);
-    assert_eq!(
-        v["root"],
-        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"
-    );
+    assert_eq!(v["root"], "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328");
     let back = InclusionProofJson::from_json(&json).unwrap();
     assert_eq!(back, p);
     back.verify_leaf_hex(HashAlg::Sha256, "40414243").unwrap();
@@ -26,23 +23,14 @@ fn inclusion_json_round_trip_and_verify() {
         back.verify_leaf_hex(HashAlg::Sha256, "40414244"),
         Err(JsonProofError::Proof(ProofError::RootMismatch { .. }))
     ));
-    assert!(matches!(
-        back.verify_leaf_hex(HashAlg::Sha256, "4041424"),
-        Err(JsonProofError::LeafHex(_))
-    ));
+    assert!(matches!(back.verify_leaf_hex(HashAlg::Sha256, "4041424"), Err(JsonProofError::LeafHex(_))));
     assert!(back.verify(HashAlg::Sm3, &leaves[5]).is_err());
     assert!(matches!(
         InclusionProofJson::from_json(r#"{"index":0,"size":1,"root":"00","proof":[]}"#),
         Err(JsonProofError::Json(_))
     ));
-    assert!(matches!(
-        InclusionProofJson::from_log(&log, 8, 8),
-        Err(ProofError::IndexOutOfRange { .. })
-    ));
-    assert!(matches!(
-        InclusionProofJson::from_log(&log, 0, 9),
-        Err(ProofError::SizeBeyondLog { .. })
-    ));
+    assert!(matches!(InclusionProofJson::from_log(&log, 8, 8), Err(ProofError::IndexOutOfRange { .. })));
+    assert!(matches!(InclusionProofJson::from_log(&log, 0, 9), Err(ProofError::SizeBeyondLog { .. })));
 }
 
 #[test]
@@ -58,16 +46,7 @@ fn consistency_json_round_trip_and_verify() {
     back.verify(HashAlg::Sm3).unwrap();
     let mut bad = back.clone();
     bad.old_root = bad.new_root;
-    assert!(matches!(
-        bad.verify(HashAlg::Sm3),
-        Err(ProofError::OldRootMismatch { .. })
-    ));
-    assert!(matches!(
-        ConsistencyProofJson::from_log(&log, 8, 7),
-        Err(ProofError::OldSizeTooLarge { .. })
-    ));
-    assert!(matches!(
-        ConsistencyProofJson::from_log(&log, 0, 7),
-        Err(ProofError::EmptyTree)
-    ));
+    assert!(matches!(bad.verify(HashAlg::Sm3), Err(ProofError::OldRootMismatch { .. })));
+    assert!(matches!(ConsistencyProofJson::from_log(&log, 8, 7), Err(ProofError::OldSizeTooLarge { .. })));
+    assert!(matches!(ConsistencyProofJson::from_log(&log, 0, 7), Err(ProofError::EmptyTree)));
 }

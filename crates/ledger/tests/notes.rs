@@ -56,24 +56,15 @@ fn go_open_semantics() {
     assert_eq!((n.verified.len(), n.unverified.len()), (2, 0));
     assert_eq!(open_note(&both, &[]), Err(NoteError::NoKnownSignature));
     assert!(matches!(
-        open_note(
-            &format!("{TEXT}\n{ENOCH_SIG}"),
-            &[enoch.clone(), peter.clone(), enoch.clone()]
-        ),
+        open_note(&format!("{TEXT}\n{ENOCH_SIG}"), &[enoch.clone(), peter.clone(), enoch.clone()]),
         Err(NoteError::AmbiguousKey { .. })
     ));
     assert_eq!(
-        open_note(
-            &format!("{TEXT}\n{}", PETER_SIG.repeat(101)),
-            std::slice::from_ref(&peter)
-        ),
+        open_note(&format!("{TEXT}\n{}", PETER_SIG.repeat(101)), std::slice::from_ref(&peter)),
         Err(NoteError::TooManySignatures)
     );
     let forged = format!("{TEXT}\n{}ABCD{}", &PETER_SIG[..60], &PETER_SIG[60..]);
-    assert!(matches!(
-        open_note(&forged, std::slice::from_ref(&peter)),
-        Err(NoteError::InvalidSignature { .. })
-    ));
+    assert!(matches!(open_note(&forged, std::slice::from_ref(&peter)), Err(NoteError::InvalidSignature { .. })));
     // Repeated verified signatures and forged unknown ones are tolerated.
     let enoch_bad = format!("{}ABCD{}", &ENOCH_SIG[..60], &ENOCH_SIG[60..]);
     let msg = format!("{TEXT}\n{PETER_SIG}{PETER_SIG}{ENOCH_SIG}{ENOCH_SIG}{enoch_bad}");
@@ -122,22 +113,10 @@ fn go_malformed_messages() {
         parse_note(&format!("{TEXT}\n{}", &PETER_SIG[..PETER_SIG.len() - 1])),
         Err(NoteError::MissingFinalNewline)
     );
-    assert_eq!(
-        parse_note(&format!("{TEXT}\n— PeterNeumann !!!!\n")),
-        Err(NoteError::BadBase64 { line: 1 })
-    );
-    assert_eq!(
-        parse_note(&format!("{TEXT}\n— PeterNeumann AAAA\n")),
-        Err(NoteError::SignatureTooShort { line: 1 })
-    );
-    assert_eq!(
-        parse_note(&format!("{TEXT}\n{PETER_SIG}oops\n")),
-        Err(NoteError::BadSignatureLine { line: 2 })
-    );
-    assert_eq!(
-        parse_note(&format!("a\u{7}b\n\n{PETER_SIG}")),
-        Err(NoteError::ControlCharacter { line: 1 })
-    );
+    assert_eq!(parse_note(&format!("{TEXT}\n— PeterNeumann !!!!\n")), Err(NoteError::BadBase64 { line: 1 }));
+    assert_eq!(parse_note(&format!("{TEXT}\n— PeterNeumann AAAA\n")), Err(NoteError::SignatureTooShort { line: 1 }));
+    assert_eq!(parse_note(&format!("{TEXT}\n{PETER_SIG}oops\n")), Err(NoteError::BadSignatureLine { line: 2 }));
+    assert_eq!(parse_note(&format!("a\u{7}b\n\n{PETER_SIG}")), Err(NoteError::ControlCharacter { line: 1 }));
 }
 
 #[test]
@@ -183,10 +162,7 @@ fn signer_key_manglings_rejected() {
             assert!(SignerKey::from_private_key(s).is_err(), "accepted {s:?}");
         }
     }
-    assert_eq!(
-        SignerKey::from_private_key(PETER_VKEY).unwrap_err(),
-        KeyError::NotPrivateKey
-    );
+    assert_eq!(SignerKey::from_private_key(PETER_VKEY).unwrap_err(), KeyError::NotPrivateKey);
 }
 
 #[test]
@@ -217,10 +193,7 @@ fn round_trip_both_algorithms() {
         assert_eq!(open_note(&note, &[other.verifier()]), Err(NoteError::NoKnownSignature));
         // An edited body fails.
         let edited = note.replacen('3', "4", 1);
-        assert!(matches!(
-            open_note(&edited, std::slice::from_ref(&verifier)),
-            Err(NoteError::InvalidSignature { .. })
-        ));
+        assert!(matches!(open_note(&edited, std::slice::from_ref(&verifier)), Err(NoteError::InvalidSignature { .. })));
         // A flipped bit anywhere in the signature fails (one bit per byte,
         // cycling through the bit positions).
         let parsed = parse_note(&note).unwrap();
@@ -229,10 +202,7 @@ fn round_trip_both_algorithms() {
             let mut s = sig.clone();
             s.signature[bit / 8] ^= 1 << (bit % 8);
             let forged = format!("{body}\n{}", s.to_line());
-            assert!(
-                open_note(&forged, std::slice::from_ref(&verifier)).is_err(),
-                "{alg} bit {bit}"
-            );
+            assert!(open_note(&forged, std::slice::from_ref(&verifier)).is_err(), "{alg} bit {bit}");
         }
         // Both algorithms on one note.
         let ed = SignerKey::generate(SigAlg::Ed25519, "a.example/ed", &mut rng).unwrap();
@@ -261,10 +231,7 @@ fn sm2_key_encoding() {
 #[test]
 fn bad_inputs_to_signing() {
     let mut rng = rng();
-    assert!(matches!(
-        SignerKey::generate(SigAlg::Ed25519, "bad name", &mut rng),
-        Err(KeyError::BadName(_))
-    ));
+    assert!(matches!(SignerKey::generate(SigAlg::Ed25519, "bad name", &mut rng), Err(KeyError::BadName(_))));
     assert!(SignerKey::generate(SigAlg::Ed25519, "a+b", &mut rng).is_err());
     assert!(SignerKey::generate(SigAlg::Ed25519, "", &mut rng).is_err());
     let s = SignerKey::generate(SigAlg::Ed25519, "k", &mut rng).unwrap();
@@ -346,10 +313,7 @@ fn openssl_sm2_signature_verifies() {
     assert!(open_note(&ours, &[verifier]).is_ok());
     // Signing is deterministic; this signature was checked with
     // `openssl pkeyutl -verify -rawin -digest sm3 -pkeyopt distid:1234567812345678`.
-    assert_eq!(
-        zhian_ledger::hexfmt::encode_hex(&signer.sign(OSSL_MSG.as_bytes()).unwrap()),
-        OURS_SIG
-    );
+    assert_eq!(zhian_ledger::hexfmt::encode_hex(&signer.sign(OSSL_MSG.as_bytes()).unwrap()), OURS_SIG);
 }
 
 /// Our signature of [`OSSL_MSG`] with [`OSSL_PRIV`], accepted by OpenSSL 3.0.

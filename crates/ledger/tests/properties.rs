@@ -11,9 +11,7 @@ fn alg_of(sm3: bool) -> HashAlg {
 
 fn leaf_data(seed: u64, i: u64) -> Vec<u8> {
     let len = ((seed ^ i.wrapping_mul(0x9e37_79b9)) % 40) as usize;
-    (0..len)
-        .map(|k| (seed as u8).wrapping_add(i as u8).wrapping_mul(k as u8 | 1))
-        .collect()
+    (0..len).map(|k| (seed as u8).wrapping_add(i as u8).wrapping_mul(k as u8 | 1)).collect()
 }
 
 fn build(alg: HashAlg, n: u64, seed: u64) -> (MemLog, Vec<Hash>) {
@@ -114,10 +112,7 @@ fn proof_for_size_n_never_verifies_for_n_plus_1() {
         for m in 1..=n {
             let p = log.consistency_proof(m, n).unwrap();
             let old = log.root_at(m).unwrap();
-            assert!(
-                verify_consistency(alg, m, n + 1, &old, &root_n1, &p).is_err(),
-                "{m}/{n}"
-            );
+            assert!(verify_consistency(alg, m, n + 1, &old, &root_n1, &p).is_err(), "{m}/{n}");
         }
     }
 }

@@ -22,10 +22,7 @@ fn fixed_bytes() {
     let bytes = record().leaf_bytes().unwrap();
     assert_eq!(&bytes[..14], b"{\"author\":\"\xe5\xbc\xa0");
     assert_eq!(bytes.len(), want.len());
-    assert_eq!(
-        record().leaf_hash(HashAlg::Sm3).unwrap(),
-        HashAlg::Sm3.leaf_hash(want.as_bytes())
-    );
+    assert_eq!(record().leaf_hash(HashAlg::Sm3).unwrap(), HashAlg::Sm3.leaf_hash(want.as_bytes()));
     // Leaf hashes computed independently with OpenSSL 3.0 (SM3 and SHA-256
     // of 0x00 ‖ bytes).
     assert_eq!(
@@ -45,22 +42,13 @@ fn serde_order_does_not_matter() {
     let r: Record = serde_json::from_str(shuffled).unwrap();
     assert_eq!(r.canonical_json().unwrap(), record().canonical_json().unwrap());
     // But only the canonical form is accepted as leaf bytes.
-    assert_eq!(
-        Record::from_canonical_json(shuffled.as_bytes()),
-        Err(RecordError::NotCanonical)
-    );
+    assert_eq!(Record::from_canonical_json(shuffled.as_bytes()), Err(RecordError::NotCanonical));
     let canonical = record().canonical_json().unwrap();
     assert_eq!(Record::from_canonical_json(canonical.as_bytes()).unwrap(), record());
     let spaced = canonical.replace(",", ", ");
-    assert_eq!(
-        Record::from_canonical_json(spaced.as_bytes()),
-        Err(RecordError::NotCanonical)
-    );
+    assert_eq!(Record::from_canonical_json(spaced.as_bytes()), Err(RecordError::NotCanonical));
     let escaped = canonical.replace("张三", "\\u5f20\\u4e09");
-    assert_eq!(
-        Record::from_canonical_json(escaped.as_bytes()),
-        Err(RecordError::NotCanonical)
-    );
+    assert_eq!(Record::from_canonical_json(escaped.as_bytes()), Err(RecordError::NotCanonical));
 }
 
 #[test]
@@ -104,12 +92,6 @@ fn validation() {
     r = record();
     r.submitted_at = "2026-02-02T10:00:00+08:00".to_owned();
     assert!(matches!(r.canonical_json(), Err(RecordError::BadTimestamp(_))));
-    assert!(matches!(
-        Record::from_canonical_json(b"{\"author\":\"x\"}"),
-        Err(RecordError::Json(_))
-    ));
-    assert!(matches!(
-        Record::from_canonical_json(b"not json"),
-        Err(RecordError::Json(_))
-    ));
+    assert!(matches!(Record::from_canonical_json(b"{\"author\":\"x\"}"), Err(RecordError::Json(_))));
+    assert!(matches!(Record::from_canonical_json(b"not json"), Err(RecordError::Json(_))));
 }

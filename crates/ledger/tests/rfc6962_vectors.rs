@@ -4,16 +4,8 @@
 use zhian_ledger::hexfmt::decode_hex;
 use zhian_ledger::{Hash, HashAlg, MemLog, ProofError, verify_consistency, verify_inclusion};
 
-const LEAVES: [&str; 8] = [
-    "",
-    "00",
-    "10",
-    "2021",
-    "3031",
-    "40414243",
-    "5051525354555657",
-    "606162636465666768696a6b6c6d6e6f",
-];
+const LEAVES: [&str; 8] =
+    ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"];
 
 const ROOTS: [&str; 8] = [
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
@@ -46,11 +38,7 @@ const INCLUSION: [(u64, u64, &[&str]); 5] = [
             "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
         ],
     ),
-    (
-        2,
-        3,
-        &["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"],
-    ),
+    (2, 3, &["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
     (
         1,
         5,
@@ -131,10 +119,7 @@ fn roots_of_sizes_1_to_8() {
         assert_eq!(prefix.root(), h(want), "size {size}");
     }
     assert_eq!(log.root_at(0).unwrap(), ALG.empty_root());
-    assert_eq!(
-        ALG.empty_root().to_hex(),
-        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-    );
+    assert_eq!(ALG.empty_root().to_hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     // The root of size 1 is the leaf hash of the empty leaf.
     assert_eq!(ALG.leaf_hash(&[]), h(ROOTS[0]));
 }
@@ -238,19 +223,10 @@ fn consistency_special_cases() {
     let r = h(ROOTS[3]);
     let other = h(ROOTS[4]);
     assert_eq!(verify_consistency(ALG, 4, 4, &r, &r, &[]), Ok(()));
-    assert!(matches!(
-        verify_consistency(ALG, 4, 4, &r, &other, &[]),
-        Err(ProofError::NewRootMismatch { .. })
-    ));
-    assert!(matches!(
-        verify_consistency(ALG, 4, 4, &r, &r, &[r]),
-        Err(ProofError::ProofTooLong { .. })
-    ));
+    assert!(matches!(verify_consistency(ALG, 4, 4, &r, &other, &[]), Err(ProofError::NewRootMismatch { .. })));
+    assert!(matches!(verify_consistency(ALG, 4, 4, &r, &r, &[r]), Err(ProofError::ProofTooLong { .. })));
     assert_eq!(verify_consistency(ALG, 0, 4, &r, &r, &[]), Err(ProofError::EmptyTree));
-    assert!(matches!(
-        verify_consistency(ALG, 5, 4, &r, &r, &[]),
-        Err(ProofError::OldSizeTooLarge { .. })
-    ));
+    assert!(matches!(verify_consistency(ALG, 5, 4, &r, &r, &[]), Err(ProofError::OldSizeTooLarge { .. })));
 }
 
 #[test]
@@ -272,10 +248,7 @@ fn sm3_tree_uses_rfc6962_structure() {
     let log = MemLog::from_leaves(alg, &leaves);
     let l: Vec<Hash> = leaves.iter().map(|d| alg.leaf_hash(d)).collect();
     let n = |a: &Hash, b: &Hash| alg.node_hash(a, b);
-    let want = n(
-        &n(&n(&l[0], &l[1]), &n(&l[2], &l[3])),
-        &n(&n(&l[4], &l[5]), &n(&l[6], &l[7])),
-    );
+    let want = n(&n(&n(&l[0], &l[1]), &n(&l[2], &l[3])), &n(&n(&l[4], &l[5]), &n(&l[6], &l[7])));
     assert_eq!(log.root(), want);
     let seven = n(&n(&n(&l[0], &l[1]), &n(&l[2], &l[3])), &n(&n(&l[4], &l[5]), &l[6]));
     assert_eq!(log.root_at(7).unwrap(), seven);

@@ -73,10 +73,7 @@ fn disk_store_100k_leaves_reopen_and_proofs_match_memory() {
     assert!(!tmp.0.join("tile/0/390").exists());
     assert_eq!(std::fs::metadata(tmp.0.join("tile/1/000")).unwrap().len(), 8192);
     // 100000 = 390·256 + 160, 390 = 1·256 + 134, 1 = 0·256 + 1.
-    assert_eq!(
-        std::fs::metadata(tmp.0.join("tile/0/390.p/160")).unwrap().len(),
-        160 * 32
-    );
+    assert_eq!(std::fs::metadata(tmp.0.join("tile/0/390.p/160")).unwrap().len(), 160 * 32);
     assert!(tmp.0.join("tile/1/001.p/134").is_file());
     assert!(tmp.0.join("tile/2/000.p/1").is_file());
     // 70000 = 273·256 + 112: its partial level-0 tile was replaced by the full tile.
@@ -93,11 +90,7 @@ fn disk_store_100k_leaves_reopen_and_proofs_match_memory() {
         assert_eq!(tlog.root_at(size).unwrap(), mem.root_at(size).unwrap(), "{size}");
     }
     for (k, index) in sample(n, 300, 1).into_iter().enumerate() {
-        let size = if k % 3 == 0 {
-            n
-        } else {
-            index + 1 + (k as u64 * 977) % (n - index)
-        };
+        let size = if k % 3 == 0 { n } else { index + 1 + (k as u64 * 977) % (n - index) };
         assert_eq!(
             tlog.inclusion_proof(index, size).unwrap(),
             mem.inclusion_proof(index, size).unwrap(),
@@ -107,11 +100,7 @@ fn disk_store_100k_leaves_reopen_and_proofs_match_memory() {
     for (k, old) in sample(n, 100, 2).into_iter().enumerate() {
         let old = old.max(1);
         let new = old + (k as u64 * 7919) % (n - old + 1);
-        assert_eq!(
-            tlog.consistency_proof(old, new).unwrap(),
-            mem.consistency_proof(old, new).unwrap(),
-            "{old}/{new}"
-        );
+        assert_eq!(tlog.consistency_proof(old, new).unwrap(), mem.consistency_proof(old, new).unwrap(), "{old}/{new}");
     }
     // Reopening at the earlier flushed size works too, and can keep appending.
     let store = DiskTileStore::open(&tmp.0).unwrap().with_fsync(false);
@@ -135,16 +124,10 @@ fn memory_tile_store_matches_memlog_while_growing() {
             if n % 97 == 0 || n == 256 || n == 512 || n == 1500 {
                 assert_eq!(tlog.root(), mem.root());
                 for index in sample(n, 20, n) {
-                    assert_eq!(
-                        tlog.inclusion_proof(index, n).unwrap(),
-                        mem.inclusion_proof(index, n).unwrap()
-                    );
+                    assert_eq!(tlog.inclusion_proof(index, n).unwrap(), mem.inclusion_proof(index, n).unwrap());
                 }
                 let old = 1 + (n * 31) % n;
-                assert_eq!(
-                    tlog.consistency_proof(old, n).unwrap(),
-                    mem.consistency_proof(old, n).unwrap()
-                );
+                assert_eq!(tlog.consistency_proof(old, n).unwrap(), mem.consistency_proof(old, n).unwrap());
             }
         }
         tlog.flush().unwrap();
@@ -180,14 +163,8 @@ fn store_errors_are_typed() {
     }
     tlog.flush().unwrap();
     let store = tlog.into_store();
-    assert!(matches!(
-        TileLog::open(alg, store.clone(), 301),
-        Err(StoreError::TileNotFound { .. })
-    ));
-    assert_eq!(
-        TileLog::open(alg, store.clone(), 299).unwrap().root(),
-        mem.root_at(299).unwrap()
-    );
+    assert!(matches!(TileLog::open(alg, store.clone(), 301), Err(StoreError::TileNotFound { .. })));
+    assert_eq!(TileLog::open(alg, store.clone(), 299).unwrap().root(), mem.root_at(299).unwrap());
     assert!(TileLog::open(alg, store, 300).is_ok());
 
     // Beyond-size requests are errors, not panics.
@@ -203,29 +180,17 @@ fn store_errors_are_typed() {
     let b = vec![zhian_ledger::Hash([2; 32]); usize::from(TILE_WIDTH)];
     store.write_tile(&t, &tile_bytes(&a)).unwrap();
     store.write_tile(&t, &tile_bytes(&a)).unwrap();
-    assert!(matches!(
-        store.write_tile(&t, &tile_bytes(&b)),
-        Err(StoreError::TileConflict { .. })
-    ));
-    assert!(matches!(
-        store.write_tile(&t, &tile_bytes(&a[..3])),
-        Err(StoreError::BadTileData { .. })
-    ));
+    assert!(matches!(store.write_tile(&t, &tile_bytes(&b)), Err(StoreError::TileConflict { .. })));
+    assert!(matches!(store.write_tile(&t, &tile_bytes(&a[..3])), Err(StoreError::BadTileData { .. })));
     // A partial read is served from the full tile.
     let p = Tile::new(0, 0, 7).unwrap();
     assert_eq!(store.read_tile(&p).unwrap().unwrap().len(), 8192);
     // A corrupted tile file is reported, not trusted.
     std::fs::write(tmp.0.join("tile/0/001"), b"short").unwrap();
-    assert!(matches!(
-        store.read_tile(&Tile::full(0, 1)),
-        Err(StoreError::BadTileData { .. })
-    ));
+    assert!(matches!(store.read_tile(&Tile::full(0, 1)), Err(StoreError::BadTileData { .. })));
     // The fsync path works as well.
     let mut synced = DiskTileStore::open(tmp.0.join("synced")).unwrap();
     synced.write_tile(&p, &tile_bytes(&a[..7])).unwrap();
     synced.write_checkpoint("cp\n").unwrap();
-    assert_eq!(
-        synced.read_tile(&Tile::new(0, 0, 3).unwrap()).unwrap().unwrap().len(),
-        7 * 32
-    );
+    assert_eq!(synced.read_tile(&Tile::new(0, 0, 3).unwrap()).unwrap().unwrap().len(), 7 * 32);
 }

@@ -11,57 +11,21 @@ use zhian_domain::time::parse_iso_date;
 
 /// The embedded files: (name, text).
 const CATALOGUES: [(&str, &str); 3] = [
-    (
-        "licence-2024.json",
-        include_str!("../../../content/catalogues/licence-2024.json"),
-    ),
-    (
-        "ccc-2023.json",
-        include_str!("../../../content/catalogues/ccc-2023.json"),
-    ),
-    (
-        "gb-safety-2023.json",
-        include_str!("../../../content/catalogues/gb-safety-2023.json"),
-    ),
+    ("licence-2024.json", include_str!("../../../content/catalogues/licence-2024.json")),
+    ("ccc-2023.json", include_str!("../../../content/catalogues/ccc-2023.json")),
+    ("gb-safety-2023.json", include_str!("../../../content/catalogues/gb-safety-2023.json")),
 ];
 
 const TEMPLATES: [(&str, &str); 9] = [
-    (
-        "e-bike.json",
-        include_str!("../../../content/risk-templates/e-bike.json"),
-    ),
-    (
-        "gas-appliance.json",
-        include_str!("../../../content/risk-templates/gas-appliance.json"),
-    ),
-    (
-        "wire-cable.json",
-        include_str!("../../../content/risk-templates/wire-cable.json"),
-    ),
-    (
-        "power-bank.json",
-        include_str!("../../../content/risk-templates/power-bank.json"),
-    ),
-    (
-        "safety-helmet.json",
-        include_str!("../../../content/risk-templates/safety-helmet.json"),
-    ),
-    (
-        "children.json",
-        include_str!("../../../content/risk-templates/children.json"),
-    ),
-    (
-        "household-appliance.json",
-        include_str!("../../../content/risk-templates/household-appliance.json"),
-    ),
-    (
-        "fertiliser.json",
-        include_str!("../../../content/risk-templates/fertiliser.json"),
-    ),
-    (
-        "hazardous-chemical.json",
-        include_str!("../../../content/risk-templates/hazardous-chemical.json"),
-    ),
+    ("e-bike.json", include_str!("../../../content/risk-templates/e-bike.json")),
+    ("gas-appliance.json", include_str!("../../../content/risk-templates/gas-appliance.json")),
+    ("wire-cable.json", include_str!("../../../content/risk-templates/wire-cable.json")),
+    ("power-bank.json", include_str!("../../../content/risk-templates/power-bank.json")),
+    ("safety-helmet.json", include_str!("../../../content/risk-templates/safety-helmet.json")),
+    ("children.json", include_str!("../../../content/risk-templates/children.json")),
+    ("household-appliance.json", include_str!("../../../content/risk-templates/household-appliance.json")),
+    ("fertiliser.json", include_str!("../../../content/risk-templates/fertiliser.json")),
+    ("hazardous-chemical.json", include_str!("../../../content/risk-templates/hazardous-chemical.json")),
 ];
 
 const DIRECTOR_DUTIES: &str = include_str!("../../../content/duties/director.md");
@@ -128,11 +92,7 @@ impl Category {
     #[must_use]
     pub fn in_force(&self, day: NaiveDate) -> bool {
         let from = parse_iso_date(&self.effective_from).is_none_or(|f| f <= day);
-        let to = self
-            .effective_to
-            .as_deref()
-            .and_then(parse_iso_date)
-            .is_none_or(|t| day <= t);
+        let to = self.effective_to.as_deref().and_then(parse_iso_date).is_none_or(|t| day <= t);
         from && to
     }
 }
@@ -182,16 +142,8 @@ pub struct Reference {
     pub templates: Vec<RiskTemplate>,
 }
 
-const STAGES: [&str; 8] = [
-    "进货查验",
-    "标识标签",
-    "许可与认证",
-    "贮存陈列",
-    "销售过程",
-    "不合格品处置",
-    "召回与投诉",
-    "人员与制度",
-];
+const STAGES: [&str; 8] =
+    ["进货查验", "标识标签", "许可与认证", "贮存陈列", "销售过程", "不合格品处置", "召回与投诉", "人员与制度"];
 const ROLES: [&str; 3] = ["officer", "director", "principal"];
 
 impl Reference {
@@ -237,10 +189,8 @@ impl Reference {
             if t.rows.is_empty() {
                 return Err(invalid(file, "没有管控项".into()));
             }
-            if let Some(row) = t
-                .rows
-                .iter()
-                .find(|r| !STAGES.contains(&r.stage.as_str()) || !ROLES.contains(&r.role.as_str()))
+            if let Some(row) =
+                t.rows.iter().find(|r| !STAGES.contains(&r.stage.as_str()) || !ROLES.contains(&r.role.as_str()))
             {
                 return Err(invalid(file, format!("管控项“{}”的环节或岗位无效", row.risk_point)));
             }
@@ -251,19 +201,13 @@ impl Reference {
     /// A category and its catalogue, by code.
     #[must_use]
     pub fn category(&self, code: &str) -> Option<(&Catalogue, &Category)> {
-        self.catalogues
-            .iter()
-            .find_map(|c| c.categories.iter().find(|cat| cat.code == code).map(|cat| (c, cat)))
+        self.catalogues.iter().find_map(|c| c.categories.iter().find(|cat| cat.code == code).map(|cat| (c, cat)))
     }
 
     /// The product classes of a set of category codes (unknown codes are skipped; check them first).
     #[must_use]
     pub fn products_of(&self, codes: &[String]) -> Products {
-        codes
-            .iter()
-            .filter_map(|code| self.category(code))
-            .filter_map(|(c, _)| catalogue_class(&c.catalogue))
-            .collect()
+        codes.iter().filter_map(|code| self.category(code)).filter_map(|(c, _)| catalogue_class(&c.catalogue)).collect()
     }
 
     /// A template by code.
@@ -275,10 +219,7 @@ impl Reference {
     /// The templates serving any of the given categories.
     #[must_use]
     pub fn templates_for(&self, codes: &[String]) -> Vec<&RiskTemplate> {
-        self.templates
-            .iter()
-            .filter(|t| t.catalogue_refs.iter().any(|r| codes.contains(r)))
-            .collect()
+        self.templates.iter().filter(|t| t.catalogue_refs.iter().any(|r| codes.contains(r))).collect()
     }
 
     /// A duty text for a unit: the template with the unit's name, date and the principal's title filled in.
@@ -313,11 +254,7 @@ mod tests {
         assert_eq!(r.catalogues.len(), 3);
         assert!(r.templates.len() >= 8, "at least eight categories of templates");
         for t in &r.templates {
-            assert!(
-                t.rows.iter().filter(|row| row.daily_item.is_some()).count() >= 6,
-                "{}: daily items",
-                t.category
-            );
+            assert!(t.rows.iter().filter(|row| row.daily_item.is_some()).count() >= 6, "{}: daily items", t.category);
         }
     }
 
@@ -328,10 +265,7 @@ mod tests {
         assert!(products.contains(ProductClass::Ccc) && products.contains(ProductClass::GbSafety));
         assert!(!products.contains(ProductClass::Licence));
         assert_eq!(
-            r.templates_for(&["ccc-10".into()])
-                .iter()
-                .map(|t| t.category.as_str())
-                .collect::<Vec<_>>(),
+            r.templates_for(&["ccc-10".into()]).iter().map(|t| t.category.as_str()).collect::<Vec<_>>(),
             ["e-bike"]
         );
     }
@@ -355,9 +289,6 @@ mod tests {
         let text = r.duty_text(true, "示例商行", parse_iso_date("2026-03-01").unwrap());
         assert!(text.contains("示例商行质量安全总监职责") && text.contains("2026年03月01日"));
         assert!(!text.contains("{{"), "no placeholder left");
-        assert!(
-            r.duty_text(false, "示例商行", parse_iso_date("2026-03-01").unwrap())
-                .contains("质量安全员")
-        );
+        assert!(r.duty_text(false, "示例商行", parse_iso_date("2026-03-01").unwrap()).contains("质量安全员"));
     }
 }

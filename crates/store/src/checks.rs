@@ -1,10 +1,11 @@
 //! Daily checks (日管控) and the hazards their non-conformities open. Checks are never changed: a correction is a
 //! new check naming the one it amends, and both stay visible. Each check is logged in its own transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use zhian_domain::duty::{CheckResult, DailyCheckInfo};
+use zhian_domain::hazard::{HazardStatus, HazardStep};
 
 use crate::ledger::kind;
 use crate::{Result, Store, StoreError, instant, micros};
@@ -54,10 +55,104 @@ pub struct Hazard {
     pub title: String,
     /// What was seen.
     pub description: String,
-    /// `open`, …
-    pub status: String,
+    /// Where it stands.
+    pub status: HazardStatus,
+    /// Who rectifies it.
+    pub owner: Option<String>,
+    /// By when.
+    pub deadline: Option<NaiveDate>,
     /// When it was found.
     pub created_at: DateTime<Utc>,
+}
+
+/// A step taken on a hazard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HazardEvent {
+    /// Id.
+    pub id: i64,
+    /// `measure`, `assign`, `rectify`, `verify`, `reject`.
+    pub step: String,
+    /// What it records.
+    pub text: String,
+    /// The state after it.
+    pub status_after: HazardStatus,
+    /// Who took it.
+    pub created_by: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A notification for one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    /// Id.
+    pub id: i64,
+    /// The unit it concerns.
+    pub unit_id: i64,
+    /// What happened.
+    pub message: String,
+    /// Where to look.
+    pub link: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+fn hazard_row(r: &AnyRow) -> Result<Hazard> {
+    let status: String = r.try_get("status")?;
+    Ok(Hazard {
+        id: r.try_get("id")?,
+        source_check_id: r.try_get("source_check_id")?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        status: HazardStatus::parse(&status).ok_or(StoreError::Corrupt(status))?,
+        owner: r.try_get("owner")?,
+        deadline: r.try_get::<Option<String>, _>("deadline")?.as_deref().map(crate::date).transpose()?,
+        created_at: instant(r.try_get("created_at")?),
+    })
+}
+
+/// The accounts holding `post` in a unit today (through their people records).
+async fn holders(conn: &mut sqlx::AnyConnection, unit_id: i64, post: &str, day: &str) -> Result<Vec<i64>> {
+    sqlx::query(
+        "select distinct p.user_id from appointments a join people p on p.id = a.person_id where a.unit_id = $1 \
+         and a.post = $2 and p.user_id is not null and a.from_date <= $3 and (a.to_date is null or a.to_date >= $3)",
+    )
+    .bind(unit_id)
+    .bind(post)
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Ok(r.try_get("user_id")?))
+    .collect()
+}
+
+/// Notifies the unit's directors (its principal when it has none) inside the caller's transaction.
+async fn notify_managers(
+    conn: &mut sqlx::AnyConnection,
+    unit_id: i64,
+    message: &str,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let day = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(now)).unwrap_or_default().to_string();
+    let mut to = holders(conn, unit_id, "director", &day).await?;
+    if to.is_empty() {
+        to = holders(conn, unit_id, "principal", &day).await?;
+    }
+    for user in to {
+        sqlx::query(
+            "insert into notifications (user_id, unit_id, message, link, created_at) values ($1, $2, $3, $4, $5)",
+        )
+        .bind(user)
+        .bind(unit_id)
+        .bind(message)
+        .bind(link)
+        .bind(micros(now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 fn check_row(r: &AnyRow) -> Result<DailyCheck> {
@@ -72,6 +167,9 @@ fn check_row(r: &AnyRow) -> Result<DailyCheck> {
         items: Vec::new(),
     })
 }
+
+const HAZARD_COLUMNS: &str =
+    "select id, source_check_id, title, description, status, owner, deadline, created_at from hazards";
 
 const CHECK_COLUMNS: &str = "select c.id, c.period, c.zero_risk, c.note, c.amends, c.created_at, u.display_name \
     from daily_checks c join users u on u.id = c.created_by";
@@ -105,9 +203,7 @@ impl Store {
                 )));
             }
             (Some(original), _) if !existing.contains(&original) => {
-                return Err(StoreError::Refused(format!(
-                    "被更正的记录 #{original} 不是本单位 {period} 的检查记录"
-                )));
+                return Err(StoreError::Refused(format!("被更正的记录 #{original} 不是本单位 {period} 的检查记录")));
             }
             _ => {}
         }
@@ -156,6 +252,8 @@ impl Store {
                 .await?
                 .try_get("id")?;
                 hazards.push(hazard);
+                let message = format!("日管控发现隐患：{}（{}）", item.item, item.note);
+                notify_managers(&mut tx, unit_id, &message, &format!("/units/{unit_id}/hazards/{hazard}"), now).await?;
             }
         }
         self.log_record(&mut tx, kind::DAILY_CHECK, id, unit_id, now).await?;
@@ -179,13 +277,11 @@ impl Store {
 
     /// One daily check of a unit, with its items.
     pub async fn daily_check(&self, unit_id: i64, id: i64) -> Result<Option<DailyCheck>> {
-        let Some(r) = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "{CHECK_COLUMNS} where c.unit_id = $1 and c.id = $2"
-        )))
-        .bind(unit_id)
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?
+        let Some(r) = sqlx::query(sqlx::AssertSqlSafe(format!("{CHECK_COLUMNS} where c.unit_id = $1 and c.id = $2")))
+            .bind(unit_id)
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
         else {
             return Ok(None);
         };
@@ -223,24 +319,131 @@ impl Store {
 
     /// A unit's hazards, newest first.
     pub async fn hazards(&self, unit_id: i64) -> Result<Vec<Hazard>> {
-        sqlx::query(
-            "select id, source_check_id, title, description, status, created_at from hazards where unit_id = $1 \
-             order by id desc",
+        sqlx::query(sqlx::AssertSqlSafe(format!("{HAZARD_COLUMNS} where unit_id = $1 order by id desc")))
+            .bind(unit_id)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(hazard_row)
+            .collect()
+    }
+
+    /// One hazard of a unit with its steps, oldest first.
+    pub async fn hazard(&self, unit_id: i64, id: i64) -> Result<Option<(Hazard, Vec<HazardEvent>)>> {
+        let Some(r) = sqlx::query(sqlx::AssertSqlSafe(format!("{HAZARD_COLUMNS} where unit_id = $1 and id = $2")))
+            .bind(unit_id)
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let events = sqlx::query(
+            "select e.id, e.step, e.text, e.status_after, e.created_at, u.display_name from hazard_events e \
+             join users u on u.id = e.created_by where e.hazard_id = $1 order by e.id",
         )
-        .bind(unit_id)
+        .bind(id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|e| {
+            let status: String = e.try_get("status_after")?;
+            Ok(HazardEvent {
+                id: e.try_get("id")?,
+                step: e.try_get("step")?,
+                text: e.try_get("text")?,
+                status_after: HazardStatus::parse(&status).ok_or(StoreError::Corrupt(status))?,
+                created_by: e.try_get("display_name")?,
+                created_at: instant(e.try_get("created_at")?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        Ok(Some((hazard_row(&r)?, events)))
+    }
+
+    /// Takes a step on a hazard: `rule` maps the current state to the next (or refuses, with a reason); the new state,
+    /// the event and its log leaf are written in one transaction, and the unit's managers are told.
+    pub async fn hazard_step(
+        &self,
+        unit_id: i64,
+        id: i64,
+        step: &HazardStep,
+        rule: &(dyn Fn(HazardStatus) -> Result<HazardStatus, String> + Sync),
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<HazardStatus> {
+        let mut tx = self.write.begin().await?;
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!("{HAZARD_COLUMNS} where unit_id = $1 and id = $2")))
+            .bind(unit_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let hazard = hazard_row(&r)?;
+        let next = rule(hazard.status).map_err(StoreError::Refused)?;
+        let (owner, deadline) = match step {
+            HazardStep::Assign { owner, deadline } => (Some(owner.clone()), Some(deadline.to_string())),
+            _ => (hazard.owner.clone(), hazard.deadline.map(|d| d.to_string())),
+        };
+        sqlx::query("update hazards set status = $1, owner = $2, deadline = $3, updated_at = $4 where id = $5")
+            .bind(next.code())
+            .bind(owner)
+            .bind(deadline)
+            .bind(micros(now))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let event: i64 = sqlx::query(
+            "insert into hazard_events (hazard_id, step, text, status_after, created_by, created_at) \
+             values ($1, $2, $3, $4, $5, $6) returning id",
+        )
+        .bind(id)
+        .bind(step.code())
+        .bind(step.text())
+        .bind(next.code())
+        .bind(by)
+        .bind(micros(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        self.log_record(&mut tx, kind::HAZARD_EVENT, event, unit_id, now).await?;
+        let message = format!("隐患“{}”：{}（{}）", hazard.title, step.label(), next.label());
+        notify_managers(&mut tx, unit_id, &message, &format!("/units/{unit_id}/hazards/{id}"), now).await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+
+    /// An account's unread notifications, newest first.
+    pub async fn notifications(&self, user_id: i64) -> Result<Vec<Notification>> {
+        sqlx::query(
+            "select id, unit_id, message, link, created_at from notifications where user_id = $1 and read_at is null \
+             order by id desc limit 50",
+        )
+        .bind(user_id)
         .fetch_all(&self.read)
         .await?
         .iter()
         .map(|r| {
-            Ok(Hazard {
+            Ok(Notification {
                 id: r.try_get("id")?,
-                source_check_id: r.try_get("source_check_id")?,
-                title: r.try_get("title")?,
-                description: r.try_get("description")?,
-                status: r.try_get("status")?,
+                unit_id: r.try_get("unit_id")?,
+                message: r.try_get("message")?,
+                link: r.try_get("link")?,
                 created_at: instant(r.try_get("created_at")?),
             })
         })
         .collect()
+    }
+
+    /// Marks one of the account's notifications read.
+    pub async fn mark_read(&self, user_id: i64, id: i64, now: DateTime<Utc>) -> Result<()> {
+        let done =
+            sqlx::query("update notifications set read_at = $1 where id = $2 and user_id = $3 and read_at is null")
+                .bind(micros(now))
+                .bind(id)
+                .bind(user_id)
+                .execute(&self.write)
+                .await?;
+        crate::touched(&done)
     }
 }

@@ -44,21 +44,9 @@ pub enum StoreError {
 const CONFLICTS: [(Conflict, &str, &str); 6] = [
     (Conflict::Username, "users_username_key", "users.username"),
     (Conflict::CreditCode, "units_credit_code_key", "units.credit_code"),
-    (
-        Conflict::PersonIdNumber,
-        "people_unit_id_number_key",
-        "people.unit_id, people.id_number_index",
-    ),
-    (
-        Conflict::Version,
-        "risk_lists_unit_version_key",
-        "risk_lists.unit_id, risk_lists.version",
-    ),
-    (
-        Conflict::Version,
-        "duty_texts_unit_kind_version_key",
-        "duty_texts.unit_id, duty_texts.kind, duty_texts.version",
-    ),
+    (Conflict::PersonIdNumber, "people_unit_id_number_key", "people.unit_id, people.id_number_index"),
+    (Conflict::Version, "risk_lists_unit_version_key", "risk_lists.unit_id, risk_lists.version"),
+    (Conflict::Version, "duty_texts_unit_kind_version_key", "duty_texts.unit_id, duty_texts.kind, duty_texts.version"),
     (Conflict::Other, "", ""),
 ];
 

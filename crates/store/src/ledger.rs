@@ -34,6 +34,8 @@ pub mod kind {
     pub const APPOINTMENT_END: &str = "appointment_end";
     /// A daily check (日管控).
     pub const DAILY_CHECK: &str = "daily_check";
+    /// A step on a hazard.
+    pub const HAZARD_EVENT: &str = "hazard_event";
 }
 
 /// The appointment row a leaf is built from, with its unit's credit code and its author's username.
@@ -52,11 +54,7 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
     let alg = HashAlg::Sm3;
     let (content, period, at, author, unit) = match kind {
         kind::APPOINTMENT | kind::APPOINTMENT_END => {
-            let Some(r) = sqlx::query(APPOINTMENT_ROW)
-                .bind(record_id)
-                .fetch_optional(&mut *conn)
-                .await?
-            else {
+            let Some(r) = sqlx::query(APPOINTMENT_ROW).bind(record_id).fetch_optional(&mut *conn).await? else {
                 return Ok(None);
             };
             if kind == kind::APPOINTMENT {
@@ -94,11 +92,7 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
             }
         }
         kind::DAILY_CHECK => {
-            let Some(r) = sqlx::query(DAILY_CHECK_ROW)
-                .bind(record_id)
-                .fetch_optional(&mut *conn)
-                .await?
-            else {
+            let Some(r) = sqlx::query(DAILY_CHECK_ROW).bind(record_id).fetch_optional(&mut *conn).await? else {
                 return Ok(None);
             };
             let items = sqlx::query(
@@ -118,14 +112,8 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
                 ]))
             })
             .collect::<Result<Vec<_>>>()?;
-            let amends = r
-                .try_get::<Option<i64>, _>("amends")?
-                .map(|a| a.to_string())
-                .unwrap_or_default();
-            let version = r
-                .try_get::<Option<i64>, _>("risk_list_version")?
-                .map(|v| v.to_string())
-                .unwrap_or_default();
+            let amends = r.try_get::<Option<i64>, _>("amends")?.map(|a| a.to_string()).unwrap_or_default();
+            let version = r.try_get::<Option<i64>, _>("risk_list_version")?.map(|v| v.to_string()).unwrap_or_default();
             let content = jcs_string_object(&[
                 ("amends", &amends),
                 ("check", &r.try_get::<i64, _>("id")?.to_string()),
@@ -141,6 +129,31 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
                 r.try_get("username")?,
                 r.try_get("credit_code")?,
             )
+        }
+        kind::HAZARD_EVENT => {
+            let Some(r) = sqlx::query(
+                "select e.id, e.hazard_id, e.step, e.text, e.status_after, e.created_at, h.title, un.credit_code, \
+                 au.username from hazard_events e join hazards h on h.id = e.hazard_id join units un on un.id = h.unit_id \
+                 join users au on au.id = e.created_by where e.id = $1",
+            )
+            .bind(record_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            else {
+                return Ok(None);
+            };
+            let at: i64 = r.try_get("created_at")?;
+            let content = jcs_string_object(&[
+                ("event", &r.try_get::<i64, _>("id")?.to_string()),
+                ("hazard", &r.try_get::<i64, _>("hazard_id")?.to_string()),
+                ("status_after", &r.try_get::<String, _>("status_after")?),
+                ("step", &r.try_get::<String, _>("step")?),
+                ("text", &r.try_get::<String, _>("text")?),
+                ("title", &r.try_get::<String, _>("title")?),
+            ]);
+            let day =
+                zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(instant(at))).unwrap_or_default();
+            (content, day.to_string(), at, r.try_get("username")?, r.try_get("credit_code")?)
         }
         _ => return Ok(None),
     };
@@ -208,9 +221,8 @@ pub struct AuditReport {
 
 impl Store {
     async fn log_state(tx: &mut Transaction<'_, Any>) -> Result<LogState> {
-        let row = sqlx::query("select hash_alg, size, frontier from log_state where id = 1")
-            .fetch_one(&mut **tx)
-            .await?;
+        let row =
+            sqlx::query("select hash_alg, size, frontier from log_state where id = 1").fetch_one(&mut **tx).await?;
         state_of(&row)
     }
 
@@ -224,17 +236,12 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u64> {
         // Touch the state row first: on PostgreSQL this takes its lock, so concurrent appends queue here.
-        sqlx::query("update log_state set updated_at = $1 where id = 1")
-            .bind(micros(now))
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query("update log_state set updated_at = $1 where id = 1").bind(micros(now)).execute(&mut **tx).await?;
         let LogState { alg, mut frontier } = Self::log_state(tx).await?;
         let index = frontier.size();
         let mut stored = Vec::with_capacity(4);
         let leaf_hash = alg.leaf_hash(leaf.as_bytes());
-        if !frontier.append_with(leaf_hash, |h| {
-            stored.push((stored_hash_index(h.level, h.index), h.hash))
-        }) {
+        if !frontier.append_with(leaf_hash, |h| stored.push((stored_hash_index(h.level, h.index), h.hash))) {
             return Err(bad("日志已满"));
         }
         sqlx::query(
@@ -268,18 +275,15 @@ impl Store {
 
     /// The current size and root of the log.
     pub async fn log_head(&self) -> Result<(u64, Hash)> {
-        let row = sqlx::query("select hash_alg, size, frontier from log_state where id = 1")
-            .fetch_one(&self.read)
-            .await?;
+        let row =
+            sqlx::query("select hash_alg, size, frontier from log_state where id = 1").fetch_one(&self.read).await?;
         let s = state_of(&row)?;
         Ok((s.frontier.size(), s.frontier.root()))
     }
 
     /// The log's hash algorithm.
     pub async fn log_alg(&self) -> Result<HashAlg> {
-        let row = sqlx::query("select hash_alg from log_state where id = 1")
-            .fetch_one(&self.read)
-            .await?;
+        let row = sqlx::query("select hash_alg from log_state where id = 1").fetch_one(&self.read).await?;
         row.try_get::<String, _>("hash_alg")?.parse().map_err(bad)
     }
 
@@ -289,16 +293,12 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let state = Self::log_state(&mut tx).await?;
         let size = state.frontier.size();
-        let last: Option<i64> = sqlx::query("select max(size) as s from log_checkpoints")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("s")?;
+        let last: Option<i64> =
+            sqlx::query("select max(size) as s from log_checkpoints").fetch_one(&mut *tx).await?.try_get("s")?;
         if size == 0 || last == Some(signed(size)?) {
             return Ok(None);
         }
-        let note = Checkpoint::new(key.name(), size, state.frontier.root())
-            .sign(&[key])
-            .map_err(bad)?;
+        let note = Checkpoint::new(key.name(), size, state.frontier.root()).sign(&[key]).map_err(bad)?;
         sqlx::query("insert into log_checkpoints (size, note, created_at) values ($1, $2, $3)")
             .bind(signed(size)?)
             .bind(&note)
@@ -316,12 +316,7 @@ impl Store {
             .fetch_all(&self.read)
             .await?
             .iter()
-            .map(|r| {
-                Ok((
-                    u64::try_from(r.try_get::<i64, _>("size")?).map_err(bad)?,
-                    r.try_get("note")?,
-                ))
-            })
+            .map(|r| Ok((u64::try_from(r.try_get::<i64, _>("size")?).map_err(bad)?, r.try_get("note")?)))
             .collect()
     }
 
@@ -391,14 +386,7 @@ impl Store {
             }
         };
         let proof = self.inclusion_proof(index, covering.0).await?;
-        Ok(Bundle::new(
-            self.log_alg().await?,
-            leaf,
-            index,
-            &proof,
-            covering.1,
-            &key.verifier(),
-        ))
+        Ok(Bundle::new(self.log_alg().await?, leaf, index, &proof, covering.1, &key.verifier()))
     }
 
     /// The leaf a record's row yields now. Logged leaves are built by the same function when the row is written,
@@ -417,9 +405,7 @@ impl Store {
         unit_id: i64,
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        let leaf = build_leaf(tx, kind, record_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let leaf = build_leaf(tx, kind, record_id).await?.ok_or(StoreError::NotFound)?;
         Self::append_leaf(tx, kind, record_id, Some(unit_id), &leaf, now).await
     }
 
@@ -429,9 +415,8 @@ impl Store {
         let alg = self.log_alg().await?;
         let mut findings = Vec::new();
         let mut find = |leaf: Option<u64>, message: String| findings.push(AuditFinding { leaf, message });
-        let leaves = sqlx::query("select idx, kind, record_id, leaf from log_leaves order by idx")
-            .fetch_all(&self.read)
-            .await?;
+        let leaves =
+            sqlx::query("select idx, kind, record_id, leaf from log_leaves order by idx").fetch_all(&self.read).await?;
         let mut log = MemLog::with_capacity(alg, leaves.len());
         for (expected, r) in (0u64..).zip(&leaves) {
             let index = u64::try_from(r.try_get::<i64, _>("idx")?).map_err(bad)?;
@@ -447,15 +432,10 @@ impl Store {
                 None => find(Some(index), format!("{kind} #{record_id} 的记录已不存在")),
             }
         }
-        let stored = sqlx::query("select idx, hash from log_hashes order by idx")
-            .fetch_all(&self.read)
-            .await?;
+        let stored = sqlx::query("select idx, hash from log_hashes order by idx").fetch_all(&self.read).await?;
         let expected = log.stored_hashes();
         if stored.len() != expected.len() {
-            find(
-                None,
-                format!("存储哈希数为 {}，按叶子应为 {}", stored.len(), expected.len()),
-            );
+            find(None, format!("存储哈希数为 {}，按叶子应为 {}", stored.len(), expected.len()));
         }
         for (r, want) in stored.iter().zip(expected) {
             let bytes: Vec<u8> = r.try_get("hash")?;

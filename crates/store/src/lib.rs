@@ -56,9 +56,7 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store")
-            .field("backend", &self.backend)
-            .finish_non_exhaustive()
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
     }
 }
 
@@ -69,9 +67,7 @@ pub fn backend_of(url: &str) -> Result<Backend> {
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Ok(Backend::Postgres)
     } else {
-        Err(StoreError::Config(
-            "数据库地址须以 sqlite:// 或 postgres:// 开头".into(),
-        ))
+        Err(StoreError::Config("数据库地址须以 sqlite:// 或 postgres:// 开头".into()))
     }
 }
 
@@ -135,12 +131,7 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
-        Ok(Self {
-            backend,
-            write,
-            read,
-            sealer,
-        })
+        Ok(Self { backend, write, read, sealer })
     }
 
     /// The backend in use.
@@ -164,11 +155,7 @@ impl Store {
 
 /// `NotFound` unless the statement touched a row: for updates addressed by id within a unit.
 pub(crate) fn touched(done: &sqlx::any::AnyQueryResult) -> Result<()> {
-    if done.rows_affected() == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 /// Microseconds since the Unix epoch of an instant.

@@ -28,6 +28,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_daily_checks.sql"),
         include_str!("../migrations/postgres/0003_daily_checks.sql"),
     ),
+    (
+        4,
+        "hazard_events",
+        include_str!("../migrations/sqlite/0004_hazard_events.sql"),
+        include_str!("../migrations/postgres/0004_hazard_events.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.
@@ -52,10 +58,7 @@ const PG_TABLES: &str = "select table_name::text as tbl, '' as col from informat
      where table_schema = current_schema() and table_type = 'BASE TABLE'";
 
 fn checksum(sql: &str) -> String {
-    Sha256::digest(sql.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(sql.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Store {
@@ -83,9 +86,7 @@ impl Store {
             let sum = checksum(sql);
             if let Some((_, recorded)) = applied.iter().find(|(v, _)| *v == version) {
                 if *recorded != sum {
-                    return Err(StoreError::Config(format!(
-                        "已执行的迁移 {version:04}_{name} 被修改过，拒绝启动"
-                    )));
+                    return Err(StoreError::Config(format!("已执行的迁移 {version:04}_{name} 被修改过，拒绝启动")));
                 }
                 continue;
             }
@@ -120,12 +121,8 @@ impl Store {
                 .map(|r| Ok((r.try_get::<String, _>("tbl")?, r.try_get::<String, _>("col")?)))
                 .collect::<Result<Vec<(String, String)>, sqlx::Error>>()
         };
-        let (fks, indexed, stamped, tables) = (
-            pairs(fks).await?,
-            pairs(indexed).await?,
-            pairs(stamped).await?,
-            pairs(tables).await?,
-        );
+        let (fks, indexed, stamped, tables) =
+            (pairs(fks).await?, pairs(indexed).await?, pairs(stamped).await?, pairs(tables).await?);
         let mut problems = Vec::new();
         for (table, column) in &fks {
             // A composite primary key or unique constraint led by the column serves as its index.

@@ -34,11 +34,7 @@ fn appointment_row(r: &AnyRow) -> Result<Appointment> {
         post: post(r.try_get("post")?)?,
         employment: Employment::parse(&employment).ok_or(StoreError::Corrupt(employment))?,
         from: date(&r.try_get::<String, _>("from_date")?)?,
-        to: r
-            .try_get::<Option<String>, _>("to_date")?
-            .as_deref()
-            .map(date)
-            .transpose()?,
+        to: r.try_get::<Option<String>, _>("to_date")?.as_deref().map(date).transpose()?,
         reason: r.try_get("reason")?,
         end_reason: r.try_get("end_reason")?,
     })
@@ -66,11 +62,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn add_person(&self, unit_id: i64, p: &PersonInfo, now: DateTime<Utc>) -> Result<i64> {
         let (sealed, masked, index) = match &p.id_number {
-            Some(id) => (
-                Some(self.sealer.seal(id.expose())?),
-                Some(id.masked()),
-                Some(self.sealer.index(id.expose())),
-            ),
+            Some(id) => (Some(self.sealer.seal(id.expose())?), Some(id.masked()), Some(self.sealer.index(id.expose()))),
             None => (None, None, None),
         };
         let row = sqlx::query(
@@ -199,11 +191,7 @@ impl Store {
                 Ok(Tenure {
                     post: post(r.try_get("post")?)?,
                     from: date(&r.try_get::<String, _>("from_date")?)?,
-                    to: r
-                        .try_get::<Option<String>, _>("to_date")?
-                        .as_deref()
-                        .map(date)
-                        .transpose()?,
+                    to: r.try_get::<Option<String>, _>("to_date")?.as_deref().map(date).transpose()?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -223,8 +211,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT, id, unit_id, now)
-            .await?;
+        self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT, id, unit_id, now).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -252,14 +239,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         touched(&done)?;
-        self.log_record(
-            &mut tx,
-            crate::ledger::kind::APPOINTMENT_END,
-            appointment_id,
-            unit_id,
-            now,
-        )
-        .await?;
+        self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT_END, appointment_id, unit_id, now).await?;
         tx.commit().await?;
         Ok(())
     }

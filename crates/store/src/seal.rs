@@ -34,11 +34,7 @@ impl Sealer {
         index_key.copy_from_slice(&derived);
         let mut cipher_key = [0u8; 32];
         cipher_key.copy_from_slice(&derive(key, b"zhian seal v1"));
-        Self {
-            cipher: ChaCha20Poly1305::new(&cipher_key.into()),
-            index_key,
-            nonces,
-        }
+        Self { cipher: ChaCha20Poly1305::new(&cipher_key.into()), index_key, nonces }
     }
 
     /// Seals a value.
@@ -54,9 +50,7 @@ impl Sealer {
 
     /// Opens a sealed value.
     pub fn open(&self, sealed: &[u8]) -> Result<String> {
-        let (nonce, body) = sealed
-            .split_at_checked(12)
-            .ok_or_else(|| StoreError::Corrupt("密文过短".into()))?;
+        let (nonce, body) = sealed.split_at_checked(12).ok_or_else(|| StoreError::Corrupt("密文过短".into()))?;
         let nonce: [u8; 12] = nonce.try_into().map_err(|_| StoreError::Corrupt("密文过短".into()))?;
         let plain = self
             .cipher
@@ -94,10 +88,7 @@ mod tests {
     fn sealed_values_open_only_with_the_same_key() {
         let s = sealer(7);
         let sealed = s.seal("11010519491231002X").unwrap();
-        assert!(
-            !sealed.windows(18).any(|w| w == b"11010519491231002X"),
-            "no plaintext at rest"
-        );
+        assert!(!sealed.windows(18).any(|w| w == b"11010519491231002X"), "no plaintext at rest");
         assert_eq!(s.open(&sealed).unwrap(), "11010519491231002X");
         assert!(sealer(8).open(&sealed).is_err());
         let mut tampered = sealed.clone();

@@ -58,10 +58,7 @@ async fn replace_products(
     products: &[ProductRef],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    sqlx::query("delete from unit_products where unit_id = $1")
-        .bind(unit_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query("delete from unit_products where unit_id = $1").bind(unit_id).execute(&mut **tx).await?;
     for p in products {
         sqlx::query(
             "insert into unit_products (unit_id, category_code, catalogue, catalogue_version, created_at) \
@@ -130,8 +127,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT, appointment, unit_id, now)
-            .await?;
+        self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT, appointment, unit_id, now).await?;
         tx.commit().await?;
         Ok(unit_id)
     }
@@ -209,10 +205,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        Ok(Some(UnitRef {
-            id: r.try_get("id")?,
-            division: division(&r.try_get::<String, _>("division_code")?)?,
-        }))
+        Ok(Some(UnitRef { id: r.try_get("id")?, division: division(&r.try_get::<String, _>("division_code")?)? }))
     }
 
     /// The units with ids in `ids`, by name (for an account's unit list).
@@ -220,10 +213,8 @@ impl Store {
     pub async fn units_named(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
         let mut out: Vec<(i64, String)> = Vec::with_capacity(ids.len());
         for &id in ids {
-            if let Some(r) = sqlx::query("select id, name from units where id = $1")
-                .bind(id)
-                .fetch_optional(&self.read)
-                .await?
+            if let Some(r) =
+                sqlx::query("select id, name from units where id = $1").bind(id).fetch_optional(&self.read).await?
             {
                 out.push((r.try_get("id")?, r.try_get("name")?));
             }
@@ -247,13 +238,7 @@ impl Store {
             .fetch_all(&self.read)
             .await?
             .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    r.try_get("name")?,
-                    division(&r.try_get::<String, _>("division_code")?)?,
-                ))
-            })
+            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?, division(&r.try_get::<String, _>("division_code")?)?)))
             .collect()
     }
 }

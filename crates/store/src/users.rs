@@ -50,10 +50,7 @@ impl Store {
     /// How many accounts exist.
     #[tracing::instrument(skip_all)]
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(sqlx::query("select count(*) as n from users")
-            .fetch_one(&self.read)
-            .await?
-            .try_get("n")?)
+        Ok(sqlx::query("select count(*) as n from users").fetch_one(&self.read).await?.try_get("n")?)
     }
 
     /// An account by log-in name.
@@ -94,10 +91,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         touched(&done)?;
-        sqlx::query("delete from sessions where user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("delete from sessions where user_id = $1").bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -145,10 +139,7 @@ impl Store {
         .iter()
         .map(|r| {
             let post: String = r.try_get("post")?;
-            Ok((
-                r.try_get("unit_id")?,
-                Post::parse(&post).ok_or_else(|| StoreError::Corrupt(post))?,
-            ))
+            Ok((r.try_get("unit_id")?, Post::parse(&post).ok_or_else(|| StoreError::Corrupt(post))?))
         })
         .collect()
     }
@@ -175,12 +166,7 @@ impl Store {
         let sql = "select s.id as session_id, s.user_id, s.csrf_token, s.created_at, s.expires_at, u.id, u.username, \
                    u.display_name, u.password_hash, u.is_admin, u.must_change_password, u.disabled \
                    from sessions s join users u on u.id = s.user_id where s.id = $1 and s.expires_at > $2";
-        let Some(r) = sqlx::query(sql)
-            .bind(id_hash)
-            .bind(micros(now))
-            .fetch_optional(&self.read)
-            .await?
-        else {
+        let Some(r) = sqlx::query(sql).bind(id_hash).bind(micros(now)).fetch_optional(&self.read).await? else {
             return Ok(None);
         };
         let session = Session {
@@ -196,20 +182,15 @@ impl Store {
     /// Ends a session.
     #[tracing::instrument(skip_all)]
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
-        sqlx::query("delete from sessions where id = $1")
-            .bind(id_hash)
-            .execute(&self.write)
-            .await?;
+        sqlx::query("delete from sessions where id = $1").bind(id_hash).execute(&self.write).await?;
         Ok(())
     }
 
     /// Removes sessions that expired before `now`.
     #[tracing::instrument(skip_all)]
     pub async fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
-        let done = sqlx::query("delete from sessions where expires_at <= $1")
-            .bind(micros(now))
-            .execute(&self.write)
-            .await?;
+        let done =
+            sqlx::query("delete from sessions where expires_at <= $1").bind(micros(now)).execute(&self.write).await?;
         Ok(done.rows_affected())
     }
 
@@ -232,11 +213,7 @@ impl Store {
         Ok(users
             .into_iter()
             .map(|u| {
-                let mine = grants
-                    .iter()
-                    .filter(|(id, _)| *id == u.id)
-                    .map(|(_, d)| d.clone())
-                    .collect();
+                let mine = grants.iter().filter(|(id, _)| *id == u.id).map(|(_, d)| d.clone()).collect();
                 (u, mine)
             })
             .collect())

@@ -17,9 +17,7 @@ use zhian_store::{Conflict, Sealer, Store, StoreError};
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-03-02T10:00:00+08:00")
-        .unwrap()
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-03-02T10:00:00+08:00").unwrap().with_timezone(&Utc)
 }
 
 fn day(s: &str) -> NaiveDate {
@@ -51,11 +49,7 @@ impl TestDb {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.join("zhian.db").display());
-        Self {
-            store: Store::open(&url, sealer(), now()).await.unwrap(),
-            url,
-            cleanup: Cleanup::File(dir),
-        }
+        Self { store: Store::open(&url, sealer(), now()).await.unwrap(), url, cleanup: Cleanup::File(dir) }
     }
 
     async fn postgres() -> Option<Self> {
@@ -71,11 +65,7 @@ impl TestDb {
         let (base, _) = admin_url.rsplit_once('/').unwrap();
         let url = format!("{base}/{name}");
         let store = Store::open(&url, sealer(), now()).await.unwrap();
-        Some(Self {
-            store,
-            url,
-            cleanup: Cleanup::Database { admin_url, name },
-        })
+        Some(Self { store, url, cleanup: Cleanup::Database { admin_url, name } })
     }
 
     async fn finish(self) {
@@ -92,10 +82,7 @@ impl TestDb {
 async fn admin(url: &str, sql: &str) {
     use sqlx::Connection as _;
     let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut conn).await.unwrap();
 }
 
 macro_rules! conformance {
@@ -135,6 +122,7 @@ conformance!(
     every_logged_record_has_a_verifying_bundle_and_checkpoints_stay_consistent,
     the_audit_reports_a_row_changed_behind_the_logs_back,
     daily_checks_are_logged_never_overwritten_and_open_hazards,
+    a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it,
 );
 
 async fn user(store: &Store, name: &str) -> i64 {
@@ -161,23 +149,12 @@ fn unit_info(code: &str, division: &str) -> UnitInfo {
 }
 
 fn ccc() -> Vec<ProductRef> {
-    vec![ProductRef {
-        category_code: "ccc-16".into(),
-        catalogue: "ccc".into(),
-        catalogue_version: "2023".into(),
-    }]
+    vec![ProductRef { category_code: "ccc-16".into(), catalogue: "ccc".into(), catalogue_version: "2023".into() }]
 }
 
 async fn unit(store: &Store, founder: i64) -> i64 {
-    let f = zhian_store::Founder {
-        user_id: founder,
-        name: "李强",
-        from: day("2026-01-01"),
-    };
-    store
-        .create_unit(&unit_info("9144030071526726XG", "440305"), &ccc(), &f, now())
-        .await
-        .unwrap()
+    let f = zhian_store::Founder { user_id: founder, name: "李强", from: day("2026-01-01") };
+    store.create_unit(&unit_info("9144030071526726XG", "440305"), &ccc(), &f, now()).await.unwrap()
 }
 
 async fn migrations_are_idempotent_and_the_schema_follows_the_house_rules(store: &Store, _url: &str) {
@@ -195,10 +172,7 @@ async fn accounts_are_unique_and_password_changes_end_sessions(store: &Store, _u
         is_admin: false,
         must_change_password: true,
     };
-    assert!(matches!(
-        store.create_user(&again, now()).await,
-        Err(StoreError::Conflict(Conflict::Username))
-    ));
+    assert!(matches!(store.create_user(&again, now()).await, Err(StoreError::Conflict(Conflict::Username))));
     assert_eq!(store.user_by_username("wangfang").await.unwrap().unwrap().id, id);
     assert_eq!(store.count_users().await.unwrap(), 1);
     let s = Session {
@@ -209,20 +183,11 @@ async fn accounts_are_unique_and_password_changes_end_sessions(store: &Store, _u
         expires_at: now() + chrono::Duration::hours(8),
     };
     store.create_session(&s).await.unwrap();
-    assert_eq!(
-        store.session("abc", now()).await.unwrap().unwrap().1.username,
-        "wangfang"
-    );
+    assert_eq!(store.session("abc", now()).await.unwrap().unwrap().1.username, "wangfang");
     store.set_password(id, "$argon2id$new", false, now()).await.unwrap();
-    assert!(
-        store.session("abc", now()).await.unwrap().is_none(),
-        "sessions end with a password change"
-    );
+    assert!(store.session("abc", now()).await.unwrap().is_none(), "sessions end with a password change");
     assert_eq!(store.user(id).await.unwrap().unwrap().password_hash, "$argon2id$new");
-    assert!(matches!(
-        store.set_password(9999, "h", false, now()).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.set_password(9999, "h", false, now()).await, Err(StoreError::NotFound)));
 }
 
 async fn sessions_expire(store: &Store, _url: &str) {
@@ -236,27 +201,9 @@ async fn sessions_expire(store: &Store, _url: &str) {
     };
     store.create_session(&s).await.unwrap();
     assert!(store.session("s1", now()).await.unwrap().is_some());
-    assert!(
-        store
-            .session("s1", now() + chrono::Duration::minutes(1))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert_eq!(
-        store
-            .purge_sessions(now() + chrono::Duration::minutes(2))
-            .await
-            .unwrap(),
-        1
-    );
-    store
-        .create_session(&Session {
-            id_hash: "s2".into(),
-            ..s
-        })
-        .await
-        .unwrap();
+    assert!(store.session("s1", now() + chrono::Duration::minutes(1)).await.unwrap().is_none());
+    assert_eq!(store.purge_sessions(now() + chrono::Duration::minutes(2)).await.unwrap(), 1);
+    store.create_session(&Session { id_hash: "s2".into(), ..s }).await.unwrap();
     store.delete_session("s2").await.unwrap();
     assert!(store.session("s2", now()).await.unwrap().is_none());
 }
@@ -265,101 +212,44 @@ async fn a_unit_is_created_with_its_founder_as_principal(store: &Store, _url: &s
     let founder = user(store, "liqiang").await;
     let id = unit(store, founder).await;
     let u = store.unit(id).await.unwrap().unwrap();
-    assert_eq!(
-        (u.credit_code.as_str(), u.employees, u.revenue_yuan),
-        ("9144030071526726XG", 12, 3_000_000)
-    );
+    assert_eq!((u.credit_code.as_str(), u.employees, u.revenue_yuan), ("9144030071526726XG", 12, 3_000_000));
     assert_eq!(u.products, ccc());
-    assert_eq!(
-        store.posts_of_user(founder, day("2026-03-02")).await.unwrap(),
-        [(id, Post::Principal)]
-    );
-    assert_eq!(
-        store.posts_of_user(founder, day("2025-12-31")).await.unwrap(),
-        [],
-        "not before the first day"
-    );
+    assert_eq!(store.posts_of_user(founder, day("2026-03-02")).await.unwrap(), [(id, Post::Principal)]);
+    assert_eq!(store.posts_of_user(founder, day("2025-12-31")).await.unwrap(), [], "not before the first day");
     let mut info = unit_info("9144030071526726XG", "440305");
     info.employees = 60;
-    store
-        .update_unit(id, &info, &[], Category3Policy::Catalogue, now())
-        .await
-        .unwrap();
+    store.update_unit(id, &info, &[], Category3Policy::Catalogue, now()).await.unwrap();
     let u = store.unit(id).await.unwrap().unwrap();
-    assert_eq!(
-        (u.employees, u.products.len(), u.category3_policy),
-        (60, 0, Category3Policy::Catalogue)
-    );
-    assert_eq!(
-        store.unit_ref(id).await.unwrap().unwrap().division.to_string(),
-        "440305"
-    );
+    assert_eq!((u.employees, u.products.len(), u.category3_policy), (60, 0, Category3Policy::Catalogue));
+    assert_eq!(store.unit_ref(id).await.unwrap().unwrap().division.to_string(), "440305");
     assert!(store.unit(id + 100).await.unwrap().is_none());
-    assert_eq!(
-        store.units_named(&[id, id]).await.unwrap(),
-        [(id, "单位9144030071526726XG".to_owned())]
-    );
+    assert_eq!(store.units_named(&[id, id]).await.unwrap(), [(id, "单位9144030071526726XG".to_owned())]);
 }
 
 async fn credit_codes_are_unique(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     unit(store, founder).await;
-    let f = zhian_store::Founder {
-        user_id: founder,
-        name: "x",
-        from: day("2026-01-01"),
-    };
-    let again = store
-        .create_unit(&unit_info("9144030071526726XG", "440305"), &[], &f, now())
-        .await;
+    let f = zhian_store::Founder { user_id: founder, name: "x", from: day("2026-01-01") };
+    let again = store.create_unit(&unit_info("9144030071526726XG", "440305"), &[], &f, now()).await;
     assert!(matches!(again, Err(StoreError::Conflict(Conflict::CreditCode))));
-    assert_eq!(
-        store.posts_of_user(founder, day("2026-03-02")).await.unwrap().len(),
-        1,
-        "nothing half-saved"
-    );
+    assert_eq!(store.posts_of_user(founder, day("2026-03-02")).await.unwrap().len(), 1, "nothing half-saved");
 }
 
 async fn regulators_see_units_inside_their_jurisdiction(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
-    let f = zhian_store::Founder {
-        user_id: founder,
-        name: "x",
-        from: day("2026-01-01"),
-    };
-    store
-        .create_unit(&unit_info("9144030071526726XG", "440305"), &[], &f, now())
-        .await
-        .unwrap();
-    store
-        .create_unit(&unit_info("914403001922038216", "440303"), &[], &f, now())
-        .await
-        .unwrap();
-    store
-        .create_unit(&unit_info("91110000802100433B", "110105"), &[], &f, now())
-        .await
-        .unwrap();
+    let f = zhian_store::Founder { user_id: founder, name: "x", from: day("2026-01-01") };
+    store.create_unit(&unit_info("9144030071526726XG", "440305"), &[], &f, now()).await.unwrap();
+    store.create_unit(&unit_info("914403001922038216", "440303"), &[], &f, now()).await.unwrap();
+    store.create_unit(&unit_info("91110000802100433B", "110105"), &[], &f, now()).await.unwrap();
     let names = |v: Vec<(i64, String, DivisionCode)>| v.into_iter().map(|(_, _, d)| d.to_string()).collect::<Vec<_>>();
     let mut shenzhen = names(store.units_in(DivisionCode::parse("440300").unwrap()).await.unwrap());
     shenzhen.sort();
     assert_eq!(shenzhen, ["440303", "440305"]);
-    assert_eq!(
-        names(store.units_in(DivisionCode::parse("440305").unwrap()).await.unwrap()),
-        ["440305"]
-    );
-    assert_eq!(
-        names(store.units_in(DivisionCode::parse("110000").unwrap()).await.unwrap()),
-        ["110105"]
-    );
+    assert_eq!(names(store.units_in(DivisionCode::parse("440305").unwrap()).await.unwrap()), ["440305"]);
+    assert_eq!(names(store.units_in(DivisionCode::parse("110000").unwrap()).await.unwrap()), ["110105"]);
     let regulator = user(store, "reg").await;
-    store
-        .grant_jurisdiction(regulator, DivisionCode::parse("440300").unwrap(), now())
-        .await
-        .unwrap();
-    assert_eq!(
-        store.jurisdictions(regulator).await.unwrap(),
-        [DivisionCode::parse("440300").unwrap()]
-    );
+    store.grant_jurisdiction(regulator, DivisionCode::parse("440300").unwrap(), now()).await.unwrap();
+    assert_eq!(store.jurisdictions(regulator).await.unwrap(), [DivisionCode::parse("440300").unwrap()]);
 }
 
 async fn id_numbers_are_sealed_masked_and_unique_per_unit(store: &Store, _url: &str) {
@@ -373,45 +263,20 @@ async fn id_numbers_are_sealed_masked_and_unique_per_unit(store: &Store, _url: &
     let p = store.add_person(id, &person, now()).await.unwrap();
     let got = store.person(id, p).await.unwrap().unwrap();
     assert_eq!(got.id_number_masked.as_deref(), Some("110105********002X"));
-    assert_eq!(
-        store.person_id_number(id, p).await.unwrap().as_deref(),
-        Some("11010519491231002X")
-    );
-    assert!(matches!(
-        store.add_person(id, &person, now()).await,
-        Err(StoreError::Conflict(Conflict::PersonIdNumber))
-    ));
-    let no_id = PersonInfo {
-        name: "赵敏".into(),
-        id_number: None,
-        phone: String::new(),
-    };
+    assert_eq!(store.person_id_number(id, p).await.unwrap().as_deref(), Some("11010519491231002X"));
+    assert!(matches!(store.add_person(id, &person, now()).await, Err(StoreError::Conflict(Conflict::PersonIdNumber))));
+    let no_id = PersonInfo { name: "赵敏".into(), id_number: None, phone: String::new() };
     store.add_person(id, &no_id, now()).await.unwrap();
     store.add_person(id, &no_id, now()).await.unwrap();
-    assert_eq!(
-        store.people(id).await.unwrap().len(),
-        4,
-        "founder, 王芳 and two without ID numbers"
-    );
-    assert!(
-        store.person(id + 1, p).await.unwrap().is_none(),
-        "another unit's person is invisible"
-    );
+    assert_eq!(store.people(id).await.unwrap().len(), 4, "founder, 王芳 and two without ID numbers");
+    assert!(store.person(id + 1, p).await.unwrap().is_none(), "another unit's person is invisible");
 }
 
 async fn the_appointment_rule_runs_inside_the_transaction(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     let id = unit(store, founder).await;
     let p = store
-        .add_person(
-            id,
-            &PersonInfo {
-                name: "王芳".into(),
-                id_number: None,
-                phone: String::new(),
-            },
-            now(),
-        )
+        .add_person(id, &PersonInfo { name: "王芳".into(), id_number: None, phone: String::new() }, now())
         .await
         .unwrap();
     let appointment = AppointmentInfo {
@@ -425,15 +290,8 @@ async fn the_appointment_rule_runs_inside_the_transaction(store: &Store, _url: &
         check_appointment(name, Post::Officer, day("2026-03-01"), a, t).map_err(|e| e.to_string())
     };
     let refused = store.appoint(id, &appointment, founder, &rule, now()).await;
-    assert!(
-        matches!(&refused, Err(StoreError::Refused(m)) if m.contains("未通过考核")),
-        "{refused:?}"
-    );
-    assert_eq!(
-        store.appointments(id).await.unwrap().len(),
-        1,
-        "only the founder's post; nothing half-saved"
-    );
+    assert!(matches!(&refused, Err(StoreError::Refused(m)) if m.contains("未通过考核")), "{refused:?}");
+    assert_eq!(store.appointments(id).await.unwrap().len(), 1, "only the founder's post; nothing half-saved");
     let training = TrainingInfo {
         person_id: p,
         date: day("2026-02-20"),
@@ -445,20 +303,11 @@ async fn the_appointment_rule_runs_inside_the_transaction(store: &Store, _url: &
     store.add_training(id, &training, founder, now()).await.unwrap();
     store.appoint(id, &appointment, founder, &rule, now()).await.unwrap();
     let twice = store.appoint(id, &appointment, founder, &rule, now()).await;
-    assert!(
-        matches!(&twice, Err(StoreError::Refused(m)) if m.contains("重复任命")),
-        "{twice:?}"
-    );
+    assert!(matches!(&twice, Err(StoreError::Refused(m)) if m.contains("重复任命")), "{twice:?}");
     let all = store.appointments(id).await.unwrap();
     assert_eq!(all.iter().filter(|a| a.post == Post::Officer).count(), 1);
-    let other = AppointmentInfo {
-        person_id: p,
-        ..appointment.clone()
-    };
-    assert!(matches!(
-        store.appoint(id + 1, &other, founder, &rule, now()).await,
-        Err(StoreError::NotFound)
-    ));
+    let other = AppointmentInfo { person_id: p, ..appointment.clone() };
+    assert!(matches!(store.appoint(id + 1, &other, founder, &rule, now()).await, Err(StoreError::NotFound)));
 }
 
 async fn appointments_end_but_stay_in_history(store: &Store, _url: &str) {
@@ -466,25 +315,17 @@ async fn appointments_end_but_stay_in_history(store: &Store, _url: &str) {
     let id = unit(store, founder).await;
     let a = store.appointments(id).await.unwrap()[0].clone();
     assert!(matches!(
-        store
-            .end_appointment(id, a.id, day("2025-12-01"), "早于任职", now())
-            .await,
+        store.end_appointment(id, a.id, day("2025-12-01"), "早于任职", now()).await,
         Err(StoreError::NotFound)
     ));
-    store
-        .end_appointment(id, a.id, day("2026-02-28"), "调任", now())
-        .await
-        .unwrap();
+    store.end_appointment(id, a.id, day("2026-02-28"), "调任", now()).await.unwrap();
     assert!(matches!(
         store.end_appointment(id, a.id, day("2026-03-01"), "again", now()).await,
         Err(StoreError::NotFound)
     ));
     let after = store.appointments(id).await.unwrap();
     assert_eq!(after.len(), 1);
-    assert_eq!(
-        (after[0].to, after[0].end_reason.as_deref()),
-        (Some(day("2026-02-28")), Some("调任"))
-    );
+    assert_eq!((after[0].to, after[0].end_reason.as_deref()), (Some(day("2026-02-28")), Some("调任")));
     assert_eq!(store.posts_of_user(founder, day("2026-03-02")).await.unwrap(), []);
 }
 
@@ -492,15 +333,7 @@ async fn training_is_recorded_for_the_units_own_people_only(store: &Store, _url:
     let founder = user(store, "a").await;
     let id = unit(store, founder).await;
     let p = store
-        .add_person(
-            id,
-            &PersonInfo {
-                name: "王芳".into(),
-                id_number: None,
-                phone: String::new(),
-            },
-            now(),
-        )
+        .add_person(id, &PersonInfo { name: "王芳".into(), id_number: None, phone: String::new() }, now())
         .await
         .unwrap();
     let t = TrainingInfo {
@@ -512,20 +345,9 @@ async fn training_is_recorded_for_the_units_own_people_only(store: &Store, _url:
         passed: false,
     };
     store.add_training(id, &t, founder, now()).await.unwrap();
-    assert!(matches!(
-        store.add_training(id + 1, &t, founder, now()).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.add_training(id + 1, &t, founder, now()).await, Err(StoreError::NotFound)));
     let list = store.trainings(id).await.unwrap();
-    assert_eq!(
-        (
-            list.len(),
-            list[0].tenth_hours,
-            list[0].score,
-            list[0].person_name.as_str()
-        ),
-        (1, 15, None, "王芳")
-    );
+    assert_eq!((list.len(), list[0].tenth_hours, list[0].score, list[0].person_name.as_str()), (1, 15, None, "王芳"));
 }
 
 async fn risk_lists_and_duty_texts_are_versioned_never_overwritten(store: &Store, _url: &str) {
@@ -542,91 +364,22 @@ async fn risk_lists_and_duty_texts_are_versioned_never_overwritten(store: &Store
         role: "officer".into(),
         daily_item: Some("是否查验3C证书".into()),
     };
-    assert_eq!(
-        store
-            .save_risk_list(id, &[row("a"), row("b")], "初版", founder, now())
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .save_risk_list(id, &[row("c")], "修订", founder, now())
-            .await
-            .unwrap(),
-        2
-    );
+    assert_eq!(store.save_risk_list(id, &[row("a"), row("b")], "初版", founder, now()).await.unwrap(), 1);
+    assert_eq!(store.save_risk_list(id, &[row("c")], "修订", founder, now()).await.unwrap(), 2);
     let current = store.risk_list(id, None).await.unwrap().unwrap();
-    assert_eq!(
-        (current.version, current.rows.len(), current.rows[0].risk_point.as_str()),
-        (2, 1, "c")
-    );
+    assert_eq!((current.version, current.rows.len(), current.rows[0].risk_point.as_str()), (2, 1, "c"));
     let first = store.risk_list(id, Some(1)).await.unwrap().unwrap();
-    assert_eq!(
-        first.rows.iter().map(|r| r.risk_point.as_str()).collect::<Vec<_>>(),
-        ["a", "b"]
-    );
-    assert_eq!(
-        store
-            .risk_list_versions(id)
-            .await
-            .unwrap()
-            .iter()
-            .map(|v| v.version)
-            .collect::<Vec<_>>(),
-        [2, 1]
-    );
+    assert_eq!(first.rows.iter().map(|r| r.risk_point.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(store.risk_list_versions(id).await.unwrap().iter().map(|v| v.version).collect::<Vec<_>>(), [2, 1]);
     assert!(store.risk_list(id, Some(3)).await.unwrap().is_none());
-    assert_eq!(
-        store
-            .save_duty_text(id, DutyKind::Director, "一、…", founder, now())
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .save_duty_text(id, DutyKind::Director, "一、改", founder, now())
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        store
-            .save_duty_text(id, DutyKind::Officer, "守则", founder, now())
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store
-            .duty_text(id, DutyKind::Director, None)
-            .await
-            .unwrap()
-            .unwrap()
-            .body,
-        "一、改"
-    );
-    assert_eq!(
-        store
-            .duty_text(id, DutyKind::Director, Some(1))
-            .await
-            .unwrap()
-            .unwrap()
-            .body,
-        "一、…"
-    );
+    assert_eq!(store.save_duty_text(id, DutyKind::Director, "一、…", founder, now()).await.unwrap(), 1);
+    assert_eq!(store.save_duty_text(id, DutyKind::Director, "一、改", founder, now()).await.unwrap(), 2);
+    assert_eq!(store.save_duty_text(id, DutyKind::Officer, "守则", founder, now()).await.unwrap(), 1);
+    assert_eq!(store.duty_text(id, DutyKind::Director, None).await.unwrap().unwrap().body, "一、改");
+    assert_eq!(store.duty_text(id, DutyKind::Director, Some(1)).await.unwrap().unwrap().body, "一、…");
     assert_eq!(store.duty_text_versions(id, DutyKind::Director).await.unwrap().len(), 2);
     let p = store
-        .add_person(
-            id,
-            &PersonInfo {
-                name: "王芳".into(),
-                id_number: None,
-                phone: String::new(),
-            },
-            now(),
-        )
+        .add_person(id, &PersonInfo { name: "王芳".into(), id_number: None, phone: String::new() }, now())
         .await
         .unwrap();
     let t = TrainingInfo {
@@ -639,11 +392,7 @@ async fn risk_lists_and_duty_texts_are_versioned_never_overwritten(store: &Store
     };
     store.add_training(id, &t, founder, now()).await.unwrap();
     assert_eq!(store.append_only_violations().await.unwrap(), Vec::<&str>::new());
-    assert_eq!(
-        store.trainings(id).await.unwrap().len(),
-        1,
-        "the attempts changed nothing"
-    );
+    assert_eq!(store.trainings(id).await.unwrap().len(), 1, "the attempts changed nothing");
 }
 
 fn log_key() -> zhian_ledger::keys::SignerKey {
@@ -660,15 +409,7 @@ async fn logged_activity(store: &Store, n: usize, key: &zhian_ledger::keys::Sign
     let rule = |_: &str, _: &[_], _: &[_]| Ok(());
     for i in 0..n {
         let p = store
-            .add_person(
-                id,
-                &PersonInfo {
-                    name: format!("员工{i}"),
-                    id_number: None,
-                    phone: String::new(),
-                },
-                now(),
-            )
+            .add_person(id, &PersonInfo { name: format!("员工{i}"), id_number: None, phone: String::new() }, now())
             .await
             .unwrap();
         let post = if i % 5 == 0 { Post::Director } else { Post::Officer };
@@ -679,20 +420,11 @@ async fn logged_activity(store: &Store, n: usize, key: &zhian_ledger::keys::Sign
             from: day("2026-03-01"),
             reason: format!("任命{i}"),
         };
-        let a = store
-            .appoint(id, &info, founder, &rule, now() + chrono::Duration::seconds(i as i64))
-            .await
-            .unwrap();
+        let a = store.appoint(id, &info, founder, &rule, now() + chrono::Duration::seconds(i as i64)).await.unwrap();
         records.push(("appointment".into(), a));
         if i % 3 == 0 {
             store
-                .end_appointment(
-                    id,
-                    a,
-                    day("2026-03-02"),
-                    "调岗",
-                    now() + chrono::Duration::seconds(i as i64),
-                )
+                .end_appointment(id, a, day("2026-03-02"), "调岗", now() + chrono::Duration::seconds(i as i64))
                 .await
                 .unwrap();
             records.push(("appointment_end".into(), a));
@@ -710,10 +442,7 @@ async fn every_logged_record_has_a_verifying_bundle_and_checkpoints_stay_consist
     let (size, _) = store.log_head().await.unwrap();
     assert_eq!(size as usize, records.len(), "one leaf per record");
     store.sign_checkpoint(&key, now()).await.unwrap();
-    assert!(
-        store.sign_checkpoint(&key, now()).await.unwrap().is_none(),
-        "nothing new, no new checkpoint"
-    );
+    assert!(store.sign_checkpoint(&key, now()).await.unwrap().is_none(), "nothing new, no new checkpoint");
     for (kind, id) in &records {
         let bundle = store.bundle(kind, *id, &key, now()).await.unwrap();
         let report = zhian_ledger::bundle::verify_bundle(&bundle).unwrap_or_else(|e| panic!("{kind} #{id}: {e}"));
@@ -750,17 +479,10 @@ async fn the_audit_reports_a_row_changed_behind_the_logs_back(store: &Store, url
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
     let sql = format!("update appointments set reason = '篡改' where id = {victim}");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
     let audit = store.audit(&key.verifier()).await.unwrap();
     assert_eq!(audit.findings.len(), 1, "{:?}", audit.findings);
-    assert!(
-        audit.findings[0].message.contains(&format!("appointment #{victim}")),
-        "{:?}",
-        audit.findings
-    );
+    assert!(audit.findings[0].message.contains(&format!("appointment #{victim}")), "{:?}", audit.findings);
     let stranger = {
         use rand_chacha::rand_core::SeedableRng;
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(99);
@@ -771,9 +493,7 @@ async fn the_audit_reports_a_row_changed_behind_the_logs_back(store: &Store, url
         forged.findings.iter().any(|f| f.message.contains("检查点校验失败")),
         "another key's checkpoints do not verify"
     );
-    let tampered_log = sqlx::raw_sql("update log_leaves set leaf = 'x' where idx = 0")
-        .execute(&mut conn)
-        .await;
+    let tampered_log = sqlx::raw_sql("update log_leaves set leaf = 'x' where idx = 0").execute(&mut conn).await;
     assert!(tampered_log.is_err(), "the log tables refuse changes");
 }
 
@@ -810,22 +530,10 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
         .await
         .unwrap();
     assert_eq!(hazards.len(), 1);
-    let again = store
-        .submit_daily_check(id, &form(&[("conforming", "")], None), Some(1), founder, now())
-        .await;
-    assert!(
-        matches!(&again, Err(StoreError::Refused(m)) if m.contains("已有检查记录")),
-        "{again:?}"
-    );
-    let wrong = store
-        .submit_daily_check(
-            id,
-            &form(&[("conforming", "")], Some(first + 100)),
-            Some(1),
-            founder,
-            now(),
-        )
-        .await;
+    let again = store.submit_daily_check(id, &form(&[("conforming", "")], None), Some(1), founder, now()).await;
+    assert!(matches!(&again, Err(StoreError::Refused(m)) if m.contains("已有检查记录")), "{again:?}");
+    let wrong =
+        store.submit_daily_check(id, &form(&[("conforming", "")], Some(first + 100)), Some(1), founder, now()).await;
     assert!(matches!(wrong, Err(StoreError::Refused(_))));
     let (second, none) = store
         .submit_daily_check(
@@ -841,29 +549,90 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
     let checks = store.daily_checks(id, 10).await.unwrap();
     assert_eq!(checks.len(), 2, "the original and its amendment both stay");
     let amendment = store.daily_check(id, second).await.unwrap().unwrap();
-    assert_eq!(
-        (amendment.amends, amendment.zero_risk, amendment.items.len()),
-        (Some(first), true, 2)
-    );
+    assert_eq!((amendment.amends, amendment.zero_risk, amendment.items.len()), (Some(first), true, 2));
     assert!(!store.daily_check(id, first).await.unwrap().unwrap().zero_risk);
-    assert!(
-        store.daily_check(id + 1, first).await.unwrap().is_none(),
-        "another unit's check is invisible"
-    );
+    assert!(store.daily_check(id + 1, first).await.unwrap().is_none(), "another unit's check is invisible");
     assert_eq!(store.hazards(id).await.unwrap()[0].description, "两台车无3C标志");
     assert_eq!(store.daily_check_submissions(id).await.unwrap().len(), 2);
     let key = log_key();
     store.sign_checkpoint(&key, now()).await.unwrap();
     let bundle = store.bundle("daily_check", first, &key, now()).await.unwrap();
-    assert_eq!(
-        zhian_ledger::bundle::verify_bundle(&bundle).unwrap().record.period,
-        "2026-03-02"
-    );
+    assert_eq!(zhian_ledger::bundle::verify_bundle(&bundle).unwrap().record.period, "2026-03-02");
     assert_eq!(store.audit(&key.verifier()).await.unwrap().findings, vec![]);
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
-    let changed = sqlx::raw_sql("update daily_check_items set note = '无' where check_id = 1")
-        .execute(&mut conn)
-        .await;
+    let changed = sqlx::raw_sql("update daily_check_items set note = '无' where check_id = 1").execute(&mut conn).await;
     assert!(changed.is_err(), "check items refuse changes");
+}
+
+async fn a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it(store: &Store, _url: &str) {
+    use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
+    use zhian_domain::hazard::{HazardStatus, HazardStep, apply};
+    let founder = user(store, "founder").await;
+    let id = unit(store, founder).await;
+    let director_account = user(store, "director").await;
+    let p = store
+        .add_person(id, &PersonInfo { name: "刘洋".into(), id_number: None, phone: String::new() }, now())
+        .await
+        .unwrap();
+    store.link_person(id, p, director_account, now()).await.unwrap();
+    let any = |_: &str, _: &[_], _: &[_]| Ok(());
+    let info = AppointmentInfo {
+        person_id: p,
+        post: Post::Director,
+        employment: Employment::PartTime,
+        from: day("2026-03-01"),
+        reason: String::new(),
+    };
+    store.appoint(id, &info, founder, &any, now()).await.unwrap();
+    let form = DailyCheckForm {
+        period: "2026-03-02".into(),
+        items: vec![CheckItemForm {
+            risk_point: "3C".into(),
+            item: "充电器3C".into(),
+            result: "nonconforming".into(),
+            note: "充电器无3C".into(),
+        }],
+        note: String::new(),
+        amends: None,
+    };
+    let (_, hazards) = store
+        .submit_daily_check(id, &form.check(zhian_domain::Cadence::Days(1)).unwrap(), None, founder, now())
+        .await
+        .unwrap();
+    let notes = store.notifications(director_account).await.unwrap();
+    assert_eq!(notes.len(), 1, "the director is told at once");
+    assert!(notes[0].message.contains("充电器无3C"));
+    store.mark_read(director_account, notes[0].id, now()).await.unwrap();
+    assert!(store.notifications(director_account).await.unwrap().is_empty());
+    assert!(store.mark_read(founder, notes[0].id, now()).await.is_err(), "not someone else's");
+
+    let hazard = hazards[0];
+    let today = day("2026-03-02");
+    let steps = [
+        (HazardStep::Measure { measure: "已下架隔离".into() }, vec![Post::Officer]),
+        (HazardStep::Assign { owner: "王芳".into(), deadline: day("2026-03-05") }, vec![Post::Director]),
+        (HazardStep::Rectify { evidence: "已退货，补录台账".into() }, vec![Post::Officer]),
+        (HazardStep::Verify { note: "现场核实".into() }, vec![Post::Director]),
+    ];
+    for (step, posts) in &steps {
+        let rule = |status: HazardStatus| apply(status, step, posts, today).map_err(|e| e.to_string());
+        store.hazard_step(id, hazard, step, &rule, founder, now()).await.unwrap();
+    }
+    let refused = {
+        let step = HazardStep::Rectify { evidence: "x".into() };
+        let rule = |status: HazardStatus| apply(status, &step, &[Post::Officer], today).map_err(|e| e.to_string());
+        store.hazard_step(id, hazard, &step, &rule, founder, now()).await
+    };
+    assert!(matches!(&refused, Err(StoreError::Refused(m)) if m.contains("已闭环")), "{refused:?}");
+    let (h, events) = store.hazard(id, hazard).await.unwrap().unwrap();
+    assert_eq!((h.status, h.owner.as_deref(), events.len()), (HazardStatus::Closed, Some("王芳"), 4));
+    assert_eq!(events.iter().map(|e| e.step.as_str()).collect::<Vec<_>>(), ["measure", "assign", "rectify", "verify"]);
+    let key = log_key();
+    for e in &events {
+        let b = store.bundle("hazard_event", e.id, &key, now()).await.unwrap();
+        zhian_ledger::bundle::verify_bundle(&b).unwrap();
+    }
+    assert_eq!(store.audit(&key.verifier()).await.unwrap().findings, vec![]);
+    assert!(store.hazard(id + 1, hazard).await.unwrap().is_none());
 }

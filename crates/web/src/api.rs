@@ -63,9 +63,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !json {
             return Err(AppError::BadRequest("请求体须为 JSON（Content-Type: application/json）".into()).into());
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|_| AppError::TooLarge)?;
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| AppError::TooLarge)?;
         serde_json::from_slice(&bytes)
             .map(ApiJson)
             .map_err(|e| AppError::BadRequest(format!("请求体不是有效的 JSON 或字段类型不符：{e}")).into())
@@ -113,13 +111,7 @@ pub async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx
     if let Some(s) = &ctx.session {
         state.store.delete_session(&s.id_hash).await?;
     }
-    Ok((
-        [(
-            header::SET_COOKIE,
-            set_cookie(&state, crate::auth::SESSION_COOKIE, "", 0),
-        )],
-        StatusCode::NO_CONTENT,
-    )
+    Ok(([(header::SET_COOKIE, set_cookie(&state, crate::auth::SESSION_COOKIE, "", 0))], StatusCode::NO_CONTENT)
         .into_response())
 }
 
@@ -128,12 +120,8 @@ pub async fn me(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -
     let user = ctx.user()?;
     let ids: Vec<i64> = ctx.subject.posts.iter().map(|(u, _)| *u).collect();
     let units = state.store.units_named(&ids).await?;
-    let posts: Vec<Value> = ctx
-        .subject
-        .posts
-        .iter()
-        .map(|(unit, post)| json!({"unit_id": unit, "post": post.code()}))
-        .collect();
+    let posts: Vec<Value> =
+        ctx.subject.posts.iter().map(|(unit, post)| json!({"unit_id": unit, "post": post.code()})).collect();
     ok(
         StatusCode::OK,
         json!({
@@ -301,17 +289,9 @@ pub async fn add_person(
     Extension(ctx): Extension<Ctx>,
     ApiJson(b): ApiJson<PersonBody>,
 ) -> ApiResult {
-    let form = PersonForm {
-        name: text(&b.name),
-        id_number: text(&b.id_number),
-        phone: text(&b.phone),
-    };
+    let form = PersonForm { name: text(&b.name), id_number: text(&b.id_number), phone: text(&b.phone) };
     let id = usecases::add_person(&state, ctx.unit_id()?, &form).await?;
-    let p = state
-        .store
-        .person(ctx.unit_id()?, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p = state.store.person(ctx.unit_id()?, id).await?.ok_or(AppError::NotFound)?;
     ok(
         StatusCode::CREATED,
         json!({"id": p.id, "name": p.name, "id_number_masked": p.id_number_masked, "phone": p.phone, "has_account": false}),
@@ -376,14 +356,7 @@ pub async fn end_appointment(
     Path((_, appointment_id)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<EndBody>,
 ) -> ApiResult {
-    usecases::end_appointment(
-        &state,
-        ctx.unit_id()?,
-        appointment_id,
-        &text(&b.to),
-        &text(&b.end_reason),
-    )
-    .await?;
+    usecases::end_appointment(&state, ctx.unit_id()?, appointment_id, &text(&b.to), &text(&b.end_reason)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -443,11 +416,7 @@ pub async fn risk_list(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult {
     let unit_id = ctx.unit_id()?;
-    let list = state
-        .store
-        .risk_list(unit_id, q.version)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let list = state.store.risk_list(unit_id, q.version).await?.ok_or(AppError::NotFound)?;
     let versions = state.store.risk_list_versions(unit_id).await?;
     ok(
         StatusCode::OK,
@@ -489,11 +458,7 @@ pub async fn duty_text(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult {
     let kind = duty_kind(&kind)?;
-    let d = state
-        .store
-        .duty_text(ctx.unit_id()?, kind, q.version)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let d = state.store.duty_text(ctx.unit_id()?, kind, q.version).await?.ok_or(AppError::NotFound)?;
     ok(
         StatusCode::OK,
         json!({"kind": kind.code(), "title": kind.title(), "version": d.version, "body": d.body, "created_by": d.created_by, "created_at": d.created_at.to_rfc3339()}),
@@ -534,10 +499,7 @@ pub async fn accounts(State(state): State<AppState>) -> ApiResult {
 /// `POST /api/v1/accounts` (system administrator): the one-time password is in this response only.
 pub async fn create_account(State(state): State<AppState>, ApiJson(form): ApiJson<usecases::AccountForm>) -> ApiResult {
     let (username, password) = usecases::admin_create_account(&state, &form).await?;
-    ok(
-        StatusCode::CREATED,
-        json!({"username": username, "one_time_password": password}),
-    )
+    ok(StatusCode::CREATED, json!({"username": username, "one_time_password": password}))
 }
 
 fn check_json(c: &zhian_store::checks::DailyCheck) -> Value {
@@ -560,11 +522,7 @@ pub async fn daily_check(
     Extension(ctx): Extension<Ctx>,
     Path((_, id)): Path<(i64, i64)>,
 ) -> ApiResult {
-    let check = state
-        .store
-        .daily_check(ctx.unit_id()?, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let check = state.store.daily_check(ctx.unit_id()?, id).await?.ok_or(AppError::NotFound)?;
     ok(StatusCode::OK, check_json(&check))
 }
 
@@ -581,4 +539,51 @@ pub async fn submit_daily_check(
     let mut body = check_json(&check);
     body["hazards"] = json!(hazards);
     ok(StatusCode::CREATED, body)
+}
+
+fn hazard_json(h: &zhian_store::checks::Hazard, today: chrono::NaiveDate) -> Value {
+    json!({
+        "id": h.id, "title": h.title, "description": h.description, "status": h.status.code(),
+        "owner": h.owner, "deadline": h.deadline.map(|d| d.to_string()), "source_check_id": h.source_check_id,
+        "overdue": zhian_domain::hazard::overdue(h.status, h.deadline, today), "created_at": h.created_at.to_rfc3339(),
+    })
+}
+
+/// `GET /api/v1/units/{unit_id}/hazards`.
+pub async fn hazards(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let today = state.clock.today();
+    let list = state.store.hazards(ctx.unit_id()?).await?;
+    ok(StatusCode::OK, list.iter().map(|h| hazard_json(h, today)).collect::<Vec<_>>())
+}
+
+/// `GET /api/v1/units/{unit_id}/hazards/{hazard_id}`: the hazard and its steps.
+pub async fn hazard(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> ApiResult {
+    let (h, events) = state.store.hazard(ctx.unit_id()?, id).await?.ok_or(AppError::NotFound)?;
+    let mut body = hazard_json(&h, state.clock.today());
+    body["events"] = json!(events
+        .iter()
+        .map(|e| json!({"id": e.id, "step": e.step, "text": e.text, "status_after": e.status_after.code(), "created_by": e.created_by, "created_at": e.created_at.to_rfc3339()}))
+        .collect::<Vec<_>>());
+    ok(StatusCode::OK, body)
+}
+
+/// `POST /api/v1/units/{unit_id}/hazards/{hazard_id}/steps`.
+pub async fn hazard_step(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+    ApiJson(form): ApiJson<usecases::HazardStepForm>,
+) -> ApiResult {
+    let status = usecases::hazard_step(&state, &ctx, ctx.unit_id()?, id, &form).await?;
+    ok(StatusCode::CREATED, json!({"status": status.code()}))
+}
+
+/// `GET /api/v1/notifications`: the account's unread notifications.
+pub async fn notifications(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let list = state.store.notifications(ctx.user()?.id).await?;
+    ok(StatusCode::OK, list.iter().map(|n| json!({"id": n.id, "unit_id": n.unit_id, "message": n.message, "link": n.link, "created_at": n.created_at.to_rfc3339()})).collect::<Vec<_>>())
 }

@@ -57,9 +57,7 @@ pub fn new_password(entropy: &dyn Entropy) -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut buf = [0u8; 16];
     entropy.fill(&mut buf);
-    buf.iter()
-        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
-        .collect()
+    buf.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect()
 }
 
 /// Hashes a password with Argon2id; `salt` comes from the caller's randomness.
@@ -83,16 +81,8 @@ pub struct PasswordWorker {
 }
 
 enum PasswordJob {
-    Hash {
-        password: String,
-        salt: [u8; 16],
-        reply: tokio::sync::oneshot::Sender<Result<String, AppError>>,
-    },
-    Verify {
-        password: String,
-        hash: String,
-        reply: tokio::sync::oneshot::Sender<bool>,
-    },
+    Hash { password: String, salt: [u8; 16], reply: tokio::sync::oneshot::Sender<Result<String, AppError>> },
+    Verify { password: String, hash: String, reply: tokio::sync::oneshot::Sender<bool> },
 }
 
 impl std::fmt::Debug for PasswordWorker {
@@ -108,9 +98,7 @@ fn hash_with(memory: &mut Vec<Block>, password: &[u8], salt: &[u8]) -> Result<St
     let params = argon.params().clone();
     memory.resize(params.block_count(), Block::default());
     let mut out = vec![0u8; params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN)];
-    argon
-        .hash_password_into_with_memory(password, salt, &mut out, memory.as_mut_slice())
-        .map_err(|e| fail(&e))?;
+    argon.hash_password_into_with_memory(password, salt, &mut out, memory.as_mut_slice()).map_err(|e| fail(&e))?;
     let phc = PasswordHash {
         algorithm: ARGON2ID_IDENT,
         version: Some(Version::default().into()),
@@ -129,10 +117,8 @@ fn verify_with(memory: &mut Vec<Block>, password: &[u8], hash: &str) -> bool {
     let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
         return false;
     };
-    let (Ok(params), Ok(algorithm)) = (
-        Params::try_from(&parsed),
-        Algorithm::try_from(parsed.algorithm.as_str()),
-    ) else {
+    let (Ok(params), Ok(algorithm)) = (Params::try_from(&parsed), Algorithm::try_from(parsed.algorithm.as_str()))
+    else {
         return false;
     };
     let version = match parsed.version.map(Version::try_from).transpose() {
@@ -142,10 +128,7 @@ fn verify_with(memory: &mut Vec<Block>, password: &[u8], hash: &str) -> bool {
     memory.resize(params.block_count(), Block::default());
     let mut out = vec![0u8; expected.len()];
     let argon = Argon2::new(algorithm, version, params);
-    if argon
-        .hash_password_into_with_memory(password, salt.as_ref(), &mut out, memory.as_mut_slice())
-        .is_err()
-    {
+    if argon.hash_password_into_with_memory(password, salt.as_ref(), &mut out, memory.as_mut_slice()).is_err() {
         return false;
     }
     Output::new(&out).is_ok_and(|computed| computed == *expected)
@@ -171,9 +154,7 @@ impl PasswordWorker {
                 }
             })
             .map_err(|e| AppError::Internal(format!("无法启动密码线程：{e}")))?;
-        Ok(Self {
-            jobs: std::sync::Mutex::new(tx),
-        })
+        Ok(Self { jobs: std::sync::Mutex::new(tx) })
     }
 
     fn send(&self, job: PasswordJob) -> Result<(), AppError> {
@@ -268,10 +249,7 @@ impl Throttle {
 
     /// Forgets a key after a successful log-in.
     pub fn clear(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(key);
+        self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
     }
 }
 
@@ -410,10 +388,7 @@ async fn check(state: &AppState, guard: Guard, request: Request) -> Result<Reque
     {
         return Err(AppError::Conflict("请先修改初始密码".into()));
     }
-    let csrf = signed_in
-        .as_ref()
-        .map(|(s, _)| s.csrf_token.clone())
-        .unwrap_or_default();
+    let csrf = signed_in.as_ref().map(|(s, _)| s.csrf_token.clone()).unwrap_or_default();
     let body = if matches!(parts.method, Method::GET | Method::HEAD) {
         body
     } else {
@@ -437,14 +412,7 @@ async fn check(state: &AppState, guard: Guard, request: Request) -> Result<Reque
         Body::from(bytes)
     };
     let (session, user) = signed_in.map_or((None, None), |(s, u)| (Some(s), Some(u)));
-    parts.extensions.insert(Ctx {
-        user,
-        session,
-        subject,
-        unit,
-        csrf,
-        api: guard.api,
-    });
+    parts.extensions.insert(Ctx { user, session, subject, unit, csrf, api: guard.api });
     Ok(Request::from_parts(parts, body))
 }
 
@@ -457,17 +425,13 @@ fn form_field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
     if !is_form {
         return None;
     }
-    form_urlencoded::parse(body)
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// The `{unit_id}` of `/units/{id}/…` or `/api/v1/units/{id}/…`: `None` when the path has none, `Err` when it is
 /// not a number.
 pub fn unit_param(path: &str) -> Option<Result<i64, ()>> {
-    let rest = path
-        .strip_prefix("/api/v1/units/")
-        .or_else(|| path.strip_prefix("/units/"))?;
+    let rest = path.strip_prefix("/api/v1/units/").or_else(|| path.strip_prefix("/units/"))?;
     let id = rest.split('/').next().unwrap_or_default();
     if id == "new" || id.is_empty() {
         return None;
@@ -518,10 +482,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(a)| a.ip().to_string());
+        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string());
         Ok(Self(addr.unwrap_or_else(|| "local".into())))
     }
 }
@@ -530,11 +491,7 @@ impl AppError {
     /// The rendering for a page or the API.
     #[must_use]
     pub fn into_response_for_path(self, api: bool) -> Response {
-        if api {
-            crate::api::error_response(&self)
-        } else {
-            crate::pages::error_page(&self)
-        }
+        if api { crate::api::error_response(&self) } else { crate::pages::error_page(&self) }
     }
 }
 
@@ -549,11 +506,7 @@ mod tests {
         let e = Seeded::new(3);
         let hash = hash_password("correct horse 1", &e).unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(
-            Argon2::default()
-                .verify_password(b"correct horse 1", hash.as_str())
-                .is_ok()
-        );
+        assert!(Argon2::default().verify_password(b"correct horse 1", hash.as_str()).is_ok());
         assert!(Argon2::default().verify_password(b"wrong", hash.as_str()).is_err());
     }
 
@@ -561,12 +514,7 @@ mod tests {
     fn the_workers_hashes_are_standard_phc_strings_both_ways() {
         let mut memory = Vec::new();
         let ours = hash_with(&mut memory, b"correct horse 1", &[7u8; 16]).unwrap();
-        assert!(
-            Argon2::default()
-                .verify_password(b"correct horse 1", ours.as_str())
-                .is_ok(),
-            "{ours}"
-        );
+        assert!(Argon2::default().verify_password(b"correct horse 1", ours.as_str()).is_ok(), "{ours}");
         let theirs = hash_password("correct horse 2", &Seeded::new(5)).unwrap();
         assert!(verify_with(&mut memory, b"correct horse 2", &theirs));
         assert!(!verify_with(&mut memory, b"correct horse 3", &theirs));
@@ -589,9 +537,7 @@ mod tests {
     #[test]
     fn five_failures_lock_for_fifteen_minutes() {
         let t = Throttle::default();
-        let now = DateTime::parse_from_rfc3339("2026-03-02T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-03-02T10:00:00Z").unwrap().with_timezone(&Utc);
         for _ in 0..4 {
             t.fail("u", now);
         }

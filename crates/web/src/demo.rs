@@ -68,12 +68,7 @@ const UNITS: [DemoUnit; 3] = [
                 post: Post::Director,
                 username: Some("cable.director"),
             },
-            DemoPerson {
-                name: "赵丽",
-                id_number: "440305199208150042",
-                post: Post::Officer,
-                username: None,
-            },
+            DemoPerson { name: "赵丽", id_number: "440305199208150042", post: Post::Officer, username: None },
         ],
     },
     DemoUnit {
@@ -89,24 +84,14 @@ const UNITS: [DemoUnit; 3] = [
         categories: &["ccc-07", "gb-safety-01"],
         principal: ("周明", "market.principal"),
         staff: &[
-            DemoPerson {
-                name: "孙婷",
-                id_number: "440305198811200054",
-                post: Post::Director,
-                username: None,
-            },
+            DemoPerson { name: "孙婷", id_number: "440305198811200054", post: Post::Director, username: None },
             DemoPerson {
                 name: "吴磊",
                 id_number: "440305199505050064",
                 post: Post::Officer,
                 username: Some("market.officer"),
             },
-            DemoPerson {
-                name: "郑洁",
-                id_number: "440305198309090072",
-                post: Post::Officer,
-                username: None,
-            },
+            DemoPerson { name: "郑洁", id_number: "440305198309090072", post: Post::Officer, username: None },
         ],
     },
 ];
@@ -124,10 +109,7 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
         }
         let regulator = account(state, REGULATOR.1, REGULATOR.0).await?;
         let division = DivisionCode::parse(REGULATOR.2).map_err(|e| AppError::Internal(e.to_string()))?;
-        state
-            .store
-            .grant_jurisdiction(regulator, division, state.clock.now())
-            .await?;
+        state.store.grant_jurisdiction(regulator, division, state.clock.now()).await?;
         tracing::info!("demo county loaded");
     }
     for unit in &UNITS {
@@ -153,41 +135,21 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
 
 async fn account(state: &AppState, username: &str, name: &str) -> Result<i64, AppError> {
     let hash = auth::hash_password_on_worker(state, auth::new_password(state.entropy.as_ref())).await?;
-    let new = NewUser {
-        username,
-        display_name: name,
-        password_hash: &hash,
-        is_admin: false,
-        must_change_password: false,
-    };
+    let new =
+        NewUser { username, display_name: name, password_hash: &hash, is_admin: false, must_change_password: false };
     Ok(state.store.create_user(&new, state.clock.now()).await?)
 }
 
 async fn reset_password(state: &AppState, username: &str) -> Result<String, AppError> {
-    let user = state
-        .store
-        .user_by_username(username)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let user = state.store.user_by_username(username).await?.ok_or(AppError::NotFound)?;
     let password = auth::new_password(state.entropy.as_ref());
     let hash = auth::hash_password_on_worker(state, password.clone()).await?;
-    state
-        .store
-        .set_password(user.id, &hash, false, state.clock.now())
-        .await?;
+    state.store.set_password(user.id, &hash, false, state.clock.now()).await?;
     Ok(password)
 }
 
 async fn load_unit(state: &AppState, unit: &DemoUnit) -> Result<(), AppError> {
-    let [
-        name,
-        credit_code,
-        address,
-        division_code,
-        channel,
-        employees,
-        revenue_yuan,
-    ] = unit.form;
+    let [name, credit_code, address, division_code, channel, employees, revenue_yuan] = unit.form;
     let form = UnitForm {
         name: name.into(),
         credit_code: credit_code.into(),
@@ -213,11 +175,7 @@ async fn load_unit(state: &AppState, unit: &DemoUnit) -> Result<(), AppError> {
     let today = state.clock.today();
     let trained = today - chrono::Duration::days(30);
     for p in unit.staff {
-        let form = PersonForm {
-            name: p.name.into(),
-            id_number: p.id_number.into(),
-            phone: String::new(),
-        };
+        let form = PersonForm { name: p.name.into(), id_number: p.id_number.into(), phone: String::new() };
         let person_id = usecases::add_person(state, unit_id, &form).await?;
         let training = TrainingForm {
             person_id: person_id.to_string(),

@@ -148,10 +148,7 @@ impl AppError {
         let fields = match self {
             Self::Invalid(f) => {
                 f.0.iter()
-                    .map(|e| ApiFieldError {
-                        pointer: format!("/{}", e.field),
-                        message: e.message.clone(),
-                    })
+                    .map(|e| ApiFieldError { pointer: format!("/{}", e.field), message: e.message.clone() })
                     .collect()
             }
             _ => Vec::new(),

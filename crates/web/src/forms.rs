@@ -20,11 +20,7 @@ impl Fields {
     /// Every value of a field, in order.
     #[must_use]
     pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
 }
 
@@ -43,10 +39,6 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| crate::pages::PageError(AppError::TooLarge))?;
-        Ok(Self(
-            form_urlencoded::parse(&bytes)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        ))
+        Ok(Self(form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()))
     }
 }

@@ -49,10 +49,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            secure_cookies: false,
-            session_hours: 12,
-        }
+        Self { secure_cookies: false, session_hours: 12 }
     }
 }
 

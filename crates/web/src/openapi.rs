@@ -14,11 +14,9 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
         ("GET", "/api/v1/me") => ("当前账号、岗位与单位", None, "Me"),
         ("POST", "/api/v1/me/password") => ("修改密码（其他会话随之失效）", Some("PasswordChange"), "Empty"),
         ("GET", "/api/v1/catalogues") => ("现行产品目录（生产许可、CCC、强制性国家标准）", None, "Catalogues"),
-        ("POST", "/api/v1/units") => (
-            "登记单位：调用者成为主要负责人；返回适用判断与配备情况",
-            Some("UnitInput"),
-            "Unit",
-        ),
+        ("POST", "/api/v1/units") => {
+            ("登记单位：调用者成为主要负责人；返回适用判断与配备情况", Some("UnitInput"), "Unit")
+        }
         ("GET", "/api/v1/units/{unit_id}") => ("单位信息、适用判断与配备情况", None, "Unit"),
         ("PUT", "/api/v1/units/{unit_id}") => ("修改单位信息与产品类别", Some("UnitInput"), "Unit"),
         ("GET", "/api/v1/units/{unit_id}/people") => ("人员名单（身份证号码脱敏）", None, "People"),
@@ -38,24 +36,22 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
             ("岗位职责文本（kind: director | officer）", None, "DutyText")
         }
         ("PUT", "/api/v1/units/{unit_id}/duties/{kind}") => ("保存岗位职责新版本", Some("DutyInput"), "Version"),
-        ("GET", "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle") => (
-            "记录的证明包：记录、包含证明、签名检查点与验证公钥，可用 zhian verify 离线校验",
-            None,
-            "Object",
-        ),
+        ("GET", "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle") => {
+            ("记录的证明包：记录、包含证明、签名检查点与验证公钥，可用 zhian verify 离线校验", None, "Object")
+        }
         ("GET", "/api/v1/units/{unit_id}/daily-checks") => ("日管控检查记录（最新 200 条）", None, "Object"),
-        ("POST", "/api/v1/units/{unit_id}/daily-checks") => (
-            "提交日管控检查（质量安全员）；不符合项自动登记为风险隐患",
-            Some("DailyCheckInput"),
-            "Object",
-        ),
+        ("POST", "/api/v1/units/{unit_id}/daily-checks") => {
+            ("提交日管控检查（质量安全员）；不符合项自动登记为风险隐患", Some("DailyCheckInput"), "Object")
+        }
         ("GET", "/api/v1/units/{unit_id}/daily-checks/{check_id}") => ("一条检查记录及其检查项", None, "Object"),
+        ("GET", "/api/v1/units/{unit_id}/hazards") => ("风险隐患（含是否逾期）", None, "Object"),
+        ("GET", "/api/v1/units/{unit_id}/hazards/{hazard_id}") => ("一个风险隐患及其处置记录", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/hazards/{hazard_id}/steps") => {
+            ("处置风险隐患：立即措施、指定整改、整改完成、验证闭环、退回整改", Some("HazardStepInput"), "Object")
+        }
+        ("GET", "/api/v1/notifications") => ("当前账号的未读通知", None, "Object"),
         ("GET", "/api/v1/accounts") => ("全部账号（系统管理员）", None, "Accounts"),
-        ("POST", "/api/v1/accounts") => (
-            "新建账号，返回一次性密码（系统管理员）",
-            Some("AccountInput"),
-            "NewAccount",
-        ),
+        ("POST", "/api/v1/accounts") => ("新建账号，返回一次性密码（系统管理员）", Some("AccountInput"), "NewAccount"),
         _ => ("", None, "Object"),
     }
 }
@@ -72,15 +68,7 @@ fn schemas() -> Value {
         json!({"stage": text, "risk_point": text, "description": text, "measure": text, "target": text,
                "frequency": text, "role": {"type": "string", "enum": ["principal", "director", "officer"]},
                "daily_item": {"type": ["string", "null"]}}),
-        &[
-            "stage",
-            "risk_point",
-            "description",
-            "measure",
-            "target",
-            "frequency",
-            "role",
-        ],
+        &["stage", "risk_point", "description", "measure", "target", "frequency", "role"],
     );
     json!({
         "Login": s(json!({"username": text, "password": text}), &["username", "password"]),
@@ -119,6 +107,8 @@ fn schemas() -> Value {
         "DutyText": s(json!({"kind": text, "title": text, "version": int, "body": text}), &["kind", "version", "body"]),
         "Version": s(json!({"version": int}), &["version"]),
         "Accounts": {"type": "array", "items": {"type": "object"}},
+        "HazardStepInput": s(json!({"step": {"type": "string", "enum": ["measure", "assign", "rectify", "verify", "reject"]},
+            "text": text, "owner": text, "deadline": {"type": "string", "format": "date"}}), &["step"]),
         "DailyCheckInput": s(json!({"period": text, "note": text, "amends": {"type": ["integer", "null"]},
             "items": {"type": "array", "items": s(json!({"risk_point": text, "item": text,
                 "result": {"type": "string", "enum": ["conforming", "nonconforming", "not_applicable"]}, "note": text}), &["item", "result"])}}),
@@ -161,16 +151,8 @@ pub fn document() -> Value {
         if spec.action != Action::Public {
             op.insert("security".into(), json!([{"session": [], "csrf": []}]));
         }
-        let ok = if spec.method == axum::http::Method::POST && response != "Empty" {
-            "201"
-        } else {
-            "200"
-        };
-        let ok = if spec.path == "/api/v1/session" && spec.method == axum::http::Method::POST {
-            "200"
-        } else {
-            ok
-        };
+        let ok = if spec.method == axum::http::Method::POST && response != "Empty" { "201" } else { "200" };
+        let ok = if spec.path == "/api/v1/session" && spec.method == axum::http::Method::POST { "200" } else { ok };
         op.insert(
             "responses".into(),
             json!({

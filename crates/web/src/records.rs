@@ -21,11 +21,7 @@ pub async fn checkpoint(State(state): State<AppState>) -> Result<Response, PageE
 
 /// `GET /log/key`: the verifier key of the checkpoints.
 pub async fn verifier_key(State(state): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        format!("{}\n", state.log_key.verifier()),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n", state.log_key.verifier())).into_response()
 }
 
 /// A record's bundle, if the record belongs to the unit in the path.
@@ -35,20 +31,14 @@ async fn unit_bundle(state: &AppState, ctx: &Ctx, kind: &str, record_id: i64) ->
         Some((_, Some(owner), _)) if owner == unit_id => {}
         _ => return Err(AppError::NotFound),
     }
-    Ok(state
-        .store
-        .bundle(kind, record_id, &state.log_key, state.clock.now())
-        .await?)
+    Ok(state.store.bundle(kind, record_id, &state.log_key, state.clock.now()).await?)
 }
 
 fn download(bundle: &Bundle, kind: &str, record_id: i64) -> Response {
     let disposition = format!("attachment; filename=\"zhian-{kind}-{record_id}.bundle.json\"");
     (
         StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, "application/json".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+        [(header::CONTENT_TYPE, "application/json".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
         bundle.to_json(),
     )
         .into_response()

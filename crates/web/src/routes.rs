@@ -81,6 +81,10 @@ table! {
     get "/units/{unit_id}/checks/new" SubmitDailyCheck false => pages::checks::new_form,
     post "/units/{unit_id}/checks" SubmitDailyCheck false => pages::checks::submit,
     get "/units/{unit_id}/checks/{check_id}" ViewUnit false => pages::checks::show,
+    get "/units/{unit_id}/hazards" ViewUnit false => pages::hazards::list,
+    get "/units/{unit_id}/hazards/{hazard_id}" ViewUnit false => pages::hazards::show,
+    post "/units/{unit_id}/hazards/{hazard_id}/steps" ActOnHazard false => pages::hazards::step,
+    post "/notifications/{notification_id}/read" OwnAccount false => pages::hazards::read_notification,
     get "/units/{unit_id}/records/{kind}/{record_id}/bundle" ViewUnit false => records::page_bundle,
     get "/admin/accounts" ManageAccounts false => pages::admin::accounts,
     post "/admin/accounts" ManageAccounts false => pages::admin::create,
@@ -109,6 +113,10 @@ table! {
     get "/api/v1/units/{unit_id}/daily-checks" ViewUnit true => api::daily_checks,
     post "/api/v1/units/{unit_id}/daily-checks" SubmitDailyCheck true => api::submit_daily_check,
     get "/api/v1/units/{unit_id}/daily-checks/{check_id}" ViewUnit true => api::daily_check,
+    get "/api/v1/units/{unit_id}/hazards" ViewUnit true => api::hazards,
+    get "/api/v1/units/{unit_id}/hazards/{hazard_id}" ViewUnit true => api::hazard,
+    post "/api/v1/units/{unit_id}/hazards/{hazard_id}/steps" ActOnHazard true => api::hazard_step,
+    get "/api/v1/notifications" OwnAccount true => api::notifications,
     get "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle" ViewUnit true => records::api_bundle,
     get "/api/v1/accounts" ManageAccounts true => api::accounts,
     post "/api/v1/accounts" ManageAccounts true => api::create_account,
@@ -124,17 +132,8 @@ pub fn table() -> Vec<RouteSpec> {
 pub fn build(state: AppState) -> Router<AppState> {
     let mut router = Router::new();
     for (spec, handler) in entries() {
-        let guard_state = (
-            state.clone(),
-            Guard {
-                action: spec.action,
-                api: spec.api,
-            },
-        );
-        router = router.route(
-            spec.path,
-            handler.route_layer(axum::middleware::from_fn_with_state(guard_state, guard)),
-        );
+        let guard_state = (state.clone(), Guard { action: spec.action, api: spec.api });
+        router = router.route(spec.path, handler.route_layer(axum::middleware::from_fn_with_state(guard_state, guard)));
     }
     router.fallback(pages::not_found)
 }

@@ -22,14 +22,8 @@ pub async fn login(
     let now = state.clock.now();
     let username = username.trim();
     let (user_key, addr_key) = (format!("user:{username}"), format!("addr:{addr}"));
-    if let Some(minutes) = state
-        .throttle
-        .locked(&user_key, now)
-        .or_else(|| state.throttle.locked(&addr_key, now))
-    {
-        return Err(AppError::TooManyRequests(format!(
-            "登录失败次数过多，请 {minutes} 分钟后再试"
-        )));
+    if let Some(minutes) = state.throttle.locked(&user_key, now).or_else(|| state.throttle.locked(&addr_key, now)) {
+        return Err(AppError::TooManyRequests(format!("登录失败次数过多，请 {minutes} 分钟后再试")));
     }
     let user = state.store.user_by_username(username).await?;
     // Unknown accounts cost the same Argon2 work, so timing does not tell which usernames exist.
@@ -69,11 +63,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let user = ctx.user()?;
     let mut f = FieldErrors::default();
-    if !state
-        .passwords
-        .verify(current.to_owned(), user.password_hash.clone())
-        .await
-    {
+    if !state.passwords.verify(current.to_owned(), user.password_hash.clone()).await {
         f.add("current", "当前密码不正确");
     }
     if let Err(why) = auth::check_new_password(new, &user.username) {
@@ -88,10 +78,7 @@ pub async fn change_password(
         return Err(AppError::Invalid(f));
     }
     let hash = auth::hash_password_on_worker(state, new.to_owned()).await?;
-    state
-        .store
-        .set_password(user.id, &hash, false, state.clock.now())
-        .await?;
+    state.store.set_password(user.id, &hash, false, state.clock.now()).await?;
     Ok(())
 }
 
@@ -105,10 +92,7 @@ fn products(state: &AppState, codes: &[String], today: NaiveDate, f: &mut FieldE
                 catalogue: c.catalogue.clone(),
                 catalogue_version: c.version.clone(),
             }),
-            Some((_, cat)) => f.add(
-                "categories",
-                format!("“{}”自 {} 起才列入目录", cat.name, cat.effective_from),
-            ),
+            Some((_, cat)) => f.add("categories", format!("“{}”自 {} 起才列入目录", cat.name, cat.effective_from)),
             None => f.add("categories", format!("未知的产品类别“{code}”")),
         }
     }
@@ -163,11 +147,7 @@ pub async fn create_unit(
     }
     let now = state.clock.now();
     let today = state.clock.today();
-    let founder = Founder {
-        user_id: user.id,
-        name: &name,
-        from: today,
-    };
+    let founder = Founder { user_id: user.id, name: &name, from: today };
     let unit_id = state.store.create_unit(&info, &refs, &founder, now).await?;
     for kind in [DutyKind::Director, DutyKind::Officer] {
         let text = state.reference.duty_text(kind == DutyKind::Director, &info.name, today);
@@ -176,10 +156,7 @@ pub async fn create_unit(
     let codes: Vec<String> = refs.iter().map(|r| r.category_code.clone()).collect();
     let rows = template_rows(state, &codes);
     if !rows.is_empty() {
-        state
-            .store
-            .save_risk_list(unit_id, &rows, "由产品类别模板生成", user.id, now)
-            .await?;
+        state.store.save_risk_list(unit_id, &rows, "由产品类别模板生成", user.id, now).await?;
     }
     tracing::info!(unit_id, user_id = user.id, "unit created");
     Ok(unit_id)
@@ -187,12 +164,7 @@ pub async fn create_unit(
 
 /// The rows of every template serving the categories, in template order.
 pub fn template_rows(state: &AppState, codes: &[String]) -> Vec<RiskRow> {
-    state
-        .reference
-        .templates_for(codes)
-        .into_iter()
-        .flat_map(rows_of_template)
-        .collect()
+    state.reference.templates_for(codes).into_iter().flat_map(rows_of_template).collect()
 }
 
 /// A template's rows as risk list rows.
@@ -221,10 +193,7 @@ pub async fn update_unit(
     policy: Category3Policy,
 ) -> Result<(), AppError> {
     let (info, refs) = check_unit(state, form, categories)?;
-    state
-        .store
-        .update_unit(unit_id, &info, &refs, policy, state.clock.now())
-        .await?;
+    state.store.update_unit(unit_id, &info, &refs, policy, state.clock.now()).await?;
     Ok(())
 }
 
@@ -265,21 +234,9 @@ pub async fn overview(state: &AppState, unit_id: i64) -> Result<Overview, AppErr
     };
     let assessment = assess(&profile, unit.category3_policy);
     let appointments = state.store.appointments(unit_id).await?;
-    let tenures: Vec<Tenure> = appointments
-        .iter()
-        .map(|a| Tenure {
-            post: a.post,
-            from: a.from,
-            to: a.to,
-        })
-        .collect();
+    let tenures: Vec<Tenure> = appointments.iter().map(|a| Tenure { post: a.post, from: a.from, to: a.to }).collect();
     let staffing = Staffing::tally(&assessment, &tenures, state.clock.today());
-    Ok(Overview {
-        unit,
-        assessment,
-        staffing,
-        appointments,
-    })
+    Ok(Overview { unit, assessment, staffing, appointments })
 }
 
 /// Adds a person to the unit's list.
@@ -319,11 +276,7 @@ pub async fn end_appointment(state: &AppState, unit_id: i64, id: i64, to: &str, 
     let Some(to) = to.filter(|_| f.is_empty()) else {
         return Err(AppError::Invalid(f));
     };
-    match state
-        .store
-        .end_appointment(unit_id, id, to, &reason, state.clock.now())
-        .await
-    {
+    match state.store.end_appointment(unit_id, id, to, &reason, state.clock.now()).await {
         Err(StoreError::NotFound) => {
             let mut f = FieldErrors::default();
             f.add("to", "该任职已结束、不存在，或离任日期早于任职日期");
@@ -335,9 +288,7 @@ pub async fn end_appointment(state: &AppState, unit_id: i64, id: i64, to: &str, 
 
 fn check_username(f: &mut FieldErrors, username: &str) {
     let ok = (3..=32).contains(&username.len())
-        && username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        && username.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
     if !ok {
         f.add("username", "用户名为 3–32 位字母、数字、下划线或点");
     }
@@ -352,13 +303,7 @@ async fn new_account(
 ) -> Result<(i64, String), AppError> {
     let password = auth::new_password(state.entropy.as_ref());
     let hash = auth::hash_password_on_worker(state, password.clone()).await?;
-    let new = NewUser {
-        username,
-        display_name,
-        password_hash: &hash,
-        is_admin: admin,
-        must_change_password: true,
-    };
+    let new = NewUser { username, display_name, password_hash: &hash, is_admin: admin, must_change_password: true };
     Ok((state.store.create_user(&new, state.clock.now()).await?, password))
 }
 
@@ -369,11 +314,7 @@ pub async fn create_account(
     person_id: i64,
     username: &str,
 ) -> Result<(String, String), AppError> {
-    let person = state
-        .store
-        .person(unit_id, person_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let person = state.store.person(unit_id, person_id).await?.ok_or(AppError::NotFound)?;
     let mut f = FieldErrors::default();
     if person.user_id.is_some() {
         f.add("username", format!("{}已有登录账号", person.name));
@@ -384,10 +325,7 @@ pub async fn create_account(
         return Err(AppError::Invalid(f));
     }
     let (user_id, password) = new_account(state, &username, &person.name, false).await?;
-    state
-        .store
-        .link_person(unit_id, person_id, user_id, state.clock.now())
-        .await?;
+    state.store.link_person(unit_id, person_id, user_id, state.clock.now()).await?;
     Ok((username, password))
 }
 
@@ -427,10 +365,7 @@ pub async fn admin_create_account(state: &AppState, form: &AccountForm) -> Resul
     }
     let (user_id, password) = new_account(state, &username, &display_name, form.kind == "admin").await?;
     if let Some(division) = division {
-        state
-            .store
-            .grant_jurisdiction(user_id, division, state.clock.now())
-            .await?;
+        state.store.grant_jurisdiction(user_id, division, state.clock.now()).await?;
     }
     tracing::info!(user_id, kind = %form.kind, "account created");
     Ok((username, password))
@@ -441,21 +376,14 @@ pub async fn admin_reset_password(state: &AppState, user_id: i64) -> Result<(Str
     let user = state.store.user(user_id).await?.ok_or(AppError::NotFound)?;
     let password = auth::new_password(state.entropy.as_ref());
     let hash = auth::hash_password_on_worker(state, password.clone()).await?;
-    state
-        .store
-        .set_password(user.id, &hash, true, state.clock.now())
-        .await?;
+    state.store.set_password(user.id, &hash, true, state.clock.now()).await?;
     Ok((user.username, password))
 }
 
 /// Records training (and an assessment result when scored).
 pub async fn add_training(state: &AppState, ctx: &Ctx, unit_id: i64, form: &TrainingForm) -> Result<i64, AppError> {
     let info = form.check(state.clock.today()).map_err(AppError::Invalid)?;
-    match state
-        .store
-        .add_training(unit_id, &info, ctx.user()?.id, state.clock.now())
-        .await
-    {
+    match state.store.add_training(unit_id, &info, ctx.user()?.id, state.clock.now()).await {
         Err(StoreError::NotFound) => {
             let mut f = FieldErrors::default();
             f.add("person_id", "本单位没有该人员");
@@ -485,20 +413,14 @@ pub fn check_risk_rows(rows: &[RiskRow]) -> Result<(), AppError> {
             if value.trim().is_empty() {
                 f.add(&format!("rows/{i}/{field}"), format!("第 {n} 项：请填写{label}"));
             } else if value.chars().count() > max {
-                f.add(
-                    &format!("rows/{i}/{field}"),
-                    format!("第 {n} 项：{label}不能超过 {max} 个字"),
-                );
+                f.add(&format!("rows/{i}/{field}"), format!("第 {n} 项：{label}不能超过 {max} 个字"));
             }
         }
         if r.description.chars().count() > 1000 || r.target.chars().count() > 200 {
             f.add(&format!("rows/{i}/description"), format!("第 {n} 项：描述或目标过长"));
         }
         if Post::parse(&r.role).is_none() {
-            f.add(
-                &format!("rows/{i}/role"),
-                format!("第 {n} 项：责任岗位须为主要负责人、质量安全总监或质量安全员"),
-            );
+            f.add(&format!("rows/{i}/role"), format!("第 {n} 项：责任岗位须为主要负责人、质量安全总监或质量安全员"));
         }
     }
     f.into_result(()).map_err(AppError::Invalid)
@@ -518,10 +440,7 @@ pub async fn save_risk_list(
     if !f.is_empty() {
         return Err(AppError::Invalid(f));
     }
-    Ok(state
-        .store
-        .save_risk_list(unit_id, rows, &note, ctx.user()?.id, state.clock.now())
-        .await?)
+    Ok(state.store.save_risk_list(unit_id, rows, &note, ctx.user()?.id, state.clock.now()).await?)
 }
 
 /// Saves a new version of a duty text.
@@ -537,10 +456,7 @@ pub async fn save_duty_text(
     if !f.is_empty() {
         return Err(AppError::Invalid(f));
     }
-    Ok(state
-        .store
-        .save_duty_text(unit_id, kind, &body, ctx.user()?.id, state.clock.now())
-        .await?)
+    Ok(state.store.save_duty_text(unit_id, kind, &body, ctx.user()?.id, state.clock.now()).await?)
 }
 
 /// The daily cadence of a unit. Units run the default until custom cadences are kept per unit.
@@ -564,17 +480,8 @@ pub async fn submit_daily_check(
     };
     let window = info.period.window();
     zhian_domain::duty::check_timing(&info.period, &window, state.clock.now()).map_err(|e| refuse(e.to_string()))?;
-    let version = state
-        .store
-        .risk_list_versions(unit_id)
-        .await?
-        .first()
-        .map(|v| v.version);
-    match state
-        .store
-        .submit_daily_check(unit_id, &info, version, ctx.user()?.id, state.clock.now())
-        .await
-    {
+    let version = state.store.risk_list_versions(unit_id).await?.first().map(|v| v.version);
+    match state.store.submit_daily_check(unit_id, &info, version, ctx.user()?.id, state.clock.now()).await {
         Err(StoreError::Refused(why)) => Err(refuse(why)),
         other => Ok(other?),
     }
@@ -591,13 +498,11 @@ pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result
         .await?
         .into_iter()
         .filter_map(|(period, at)| {
-            zhian_domain::Period::parse(cadence, &period)
-                .ok()
-                .map(|p| zhian_domain::Record {
-                    tier: zhian_domain::Tier::Daily,
-                    period: p,
-                    submitted_at: at,
-                })
+            zhian_domain::Period::parse(cadence, &period).ok().map(|p| zhian_domain::Record {
+                tier: zhian_domain::Tier::Daily,
+                period: p,
+                submitted_at: at,
+            })
         })
         .collect();
     let range = zhian_domain::DateRange::new(from, today).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -609,11 +514,59 @@ pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result
         cadences: zhian_domain::cadence::Cadences::default(),
         records: &records,
     });
-    let mut slots: Vec<_> = calendar
-        .slots
-        .into_iter()
-        .filter(|s| s.tier == zhian_domain::Tier::Daily)
-        .collect();
+    let mut slots: Vec<_> = calendar.slots.into_iter().filter(|s| s.tier == zhian_domain::Tier::Daily).collect();
     slots.reverse();
     Ok(slots)
+}
+
+/// A hazard step as submitted.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HazardStepForm {
+    /// `measure`, `assign`, `rectify`, `verify`, `reject`.
+    pub step: String,
+    /// The measure, evidence or note.
+    pub text: String,
+    /// For `assign`: who rectifies.
+    pub owner: String,
+    /// For `assign`: by when.
+    pub deadline: String,
+}
+
+/// Takes a step on a hazard, as the hazard rules allow for the person's posts in the unit.
+pub async fn hazard_step(
+    state: &AppState,
+    ctx: &Ctx,
+    unit_id: i64,
+    hazard_id: i64,
+    form: &HazardStepForm,
+) -> Result<zhian_domain::hazard::HazardStatus, AppError> {
+    use zhian_domain::hazard::{HazardStep, apply};
+    let mut f = FieldErrors::default();
+    let step = match form.step.as_str() {
+        "assign" => {
+            let owner = f.text("owner", "整改责任人", &form.owner, 50);
+            f.date("deadline", "整改期限", &form.deadline).map(|deadline| HazardStep::Assign { owner, deadline })
+        }
+        "measure" => Some(HazardStep::Measure { measure: f.text("text", "立即措施", &form.text, 1000) }),
+        "rectify" => Some(HazardStep::Rectify { evidence: f.text("text", "整改情况", &form.text, 1000) }),
+        "verify" => Some(HazardStep::Verify { note: f.text("text", "验证意见", &form.text, 1000) }),
+        "reject" => Some(HazardStep::Reject { note: f.text("text", "退回理由", &form.text, 1000) }),
+        _ => {
+            f.add("step", "请选择处置步骤");
+            None
+        }
+    };
+    let Some(step) = step.filter(|_| f.is_empty()) else { return Err(AppError::Invalid(f)) };
+    let posts: Vec<Post> = ctx.subject.posts.iter().filter(|(u, _)| *u == unit_id).map(|(_, p)| *p).collect();
+    let today = state.clock.today();
+    let rule = |status| apply(status, &step, &posts, today).map_err(|e| e.to_string());
+    match state.store.hazard_step(unit_id, hazard_id, &step, &rule, ctx.user()?.id, state.clock.now()).await {
+        Err(StoreError::Refused(why)) => {
+            let mut f = FieldErrors::default();
+            f.add("step", why);
+            Err(AppError::Invalid(f))
+        }
+        other => Ok(other?),
+    }
 }

@@ -6,11 +6,7 @@ use zhian_domain::time::shanghai;
 /// Tenths of an hour as text: `15` → `1.5`, `20` → `2`.
 #[must_use]
 pub fn hours(tenths: u32) -> String {
-    if tenths.is_multiple_of(10) {
-        (tenths / 10).to_string()
-    } else {
-        format!("{}.{}", tenths / 10, tenths % 10)
-    }
+    if tenths.is_multiple_of(10) { (tenths / 10).to_string() } else { format!("{}.{}", tenths / 10, tenths % 10) }
 }
 
 /// An instant as Beijing time, to the minute.

@@ -24,36 +24,20 @@ fn pointers(r: &common::Reply) -> Vec<String> {
 async fn onboarding_through_the_api_reaches_a_staffed_unit() {
     let app = TestApp::new().await;
     let me = app.login(app.user("liqiang", false).await).await;
-    let r = app
-        .json("POST", "/api/v1/units", Some(&me), unit_body("92440305MA5G7K3L2A"))
-        .await;
+    let r = app.json("POST", "/api/v1/units", Some(&me), unit_body("92440305MA5G7K3L2A")).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let unit = r.json();
     let id = unit["id"].as_i64().unwrap();
     assert_eq!(unit["assessment"]["in_scope"], true);
-    assert_eq!(
-        unit["assessment"]["director_required"], true,
-        "CCC products need a director whatever the size"
-    );
+    assert_eq!(unit["assessment"]["director_required"], true, "CCC products need a director whatever the size");
     assert_eq!(unit["staffing"]["staffed"], false);
     assert_eq!(unit["staffing"]["principal"], json!(["李强"]));
     // Generated at onboarding: the risk list from the e-bike template, and both duty texts.
-    let list = app
-        .get(&format!("/api/v1/units/{id}/risk-list"), Some(&me))
-        .await
-        .json();
+    let list = app.get(&format!("/api/v1/units/{id}/risk-list"), Some(&me)).await.json();
     assert_eq!(list["version"], 1);
     assert!(list["rows"].as_array().unwrap().len() >= 12);
-    let duty = app
-        .get(&format!("/api/v1/units/{id}/duties/director"), Some(&me))
-        .await
-        .json();
-    assert!(
-        duty["body"]
-            .as_str()
-            .unwrap()
-            .contains("示例电动车商行质量安全总监职责")
-    );
+    let duty = app.get(&format!("/api/v1/units/{id}/duties/director"), Some(&me)).await.json();
+    assert!(duty["body"].as_str().unwrap().contains("示例电动车商行质量安全总监职责"));
 
     app.staff(&me, id, "王芳", "officer").await;
     app.staff(&me, id, "刘洋", "director").await;
@@ -75,22 +59,13 @@ async fn bad_unit_input_names_each_field_and_saves_nothing() {
     p.sort();
     assert_eq!(p, ["/categories", "/credit_code", "/employees"]);
     let text = r.body.clone();
-    assert!(
-        text.contains("校验位") && text.contains("不小于 0") && text.contains("made-up"),
-        "{text}"
-    );
+    assert!(text.contains("校验位") && text.contains("不小于 0") && text.contains("made-up"), "{text}");
     let me_now = app.get("/api/v1/me", Some(&me)).await.json();
     assert_eq!(me_now["units"], json!([]), "nothing half-saved");
     // The same credit code twice is a field error, not a crash.
-    app.json("POST", "/api/v1/units", Some(&me), unit_body("92440305MA5G7K3L2A"))
-        .await;
-    let again = app
-        .json("POST", "/api/v1/units", Some(&me), unit_body("92440305MA5G7K3L2A"))
-        .await;
-    assert_eq!(
-        (again.status, pointers(&again)),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["/credit_code".to_owned()])
-    );
+    app.json("POST", "/api/v1/units", Some(&me), unit_body("92440305MA5G7K3L2A")).await;
+    let again = app.json("POST", "/api/v1/units", Some(&me), unit_body("92440305MA5G7K3L2A")).await;
+    assert_eq!((again.status, pointers(&again)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["/credit_code".to_owned()]));
 }
 
 #[tokio::test]
@@ -98,78 +73,32 @@ async fn appointing_someone_unassessed_or_twice_is_refused_with_the_reason() {
     let app = TestApp::new().await;
     let me = app.login(app.user("liqiang", false).await).await;
     let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &["ccc-10"]).await;
-    let person = app
-        .json(
-            "POST",
-            &format!("/api/v1/units/{id}/people"),
-            Some(&me),
-            json!({"name": "王芳"}),
-        )
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let person =
+        app.json("POST", &format!("/api/v1/units/{id}/people"), Some(&me), json!({"name": "王芳"})).await.json()["id"]
+            .as_i64()
+            .unwrap();
     let appoint = json!({"person_id": person, "post": "officer", "employment": "part_time", "from": "2026-03-01"});
-    let r = app
-        .json(
-            "POST",
-            &format!("/api/v1/units/{id}/appointments"),
-            Some(&me),
-            appoint.clone(),
-        )
-        .await;
+    let r = app.json("POST", &format!("/api/v1/units/{id}/appointments"), Some(&me), appoint.clone()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(pointers(&r), ["/person_id"]);
     assert!(r.body.contains("未通过考核的人员不得担任质量安全员"), "{}", r.body);
     let failed =
         json!({"person_id": person, "date": "2026-02-20", "content": "法规", "hours": 2, "score": 40, "passed": false});
-    app.json("POST", &format!("/api/v1/units/{id}/trainings"), Some(&me), failed)
-        .await;
-    let r = app
-        .json(
-            "POST",
-            &format!("/api/v1/units/{id}/appointments"),
-            Some(&me),
-            appoint.clone(),
-        )
-        .await;
-    assert_eq!(
-        r.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "a failed assessment does not open the post"
-    );
+    app.json("POST", &format!("/api/v1/units/{id}/trainings"), Some(&me), failed).await;
+    let r = app.json("POST", &format!("/api/v1/units/{id}/appointments"), Some(&me), appoint.clone()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a failed assessment does not open the post");
     let passed =
         json!({"person_id": person, "date": "2026-02-21", "content": "法规", "hours": 2, "score": 85, "passed": true});
-    app.json("POST", &format!("/api/v1/units/{id}/trainings"), Some(&me), passed)
-        .await;
+    app.json("POST", &format!("/api/v1/units/{id}/trainings"), Some(&me), passed).await;
     assert_eq!(
-        app.json(
-            "POST",
-            &format!("/api/v1/units/{id}/appointments"),
-            Some(&me),
-            appoint.clone()
-        )
-        .await
-        .status,
+        app.json("POST", &format!("/api/v1/units/{id}/appointments"), Some(&me), appoint.clone()).await.status,
         StatusCode::CREATED
     );
-    let twice = app
-        .json("POST", &format!("/api/v1/units/{id}/appointments"), Some(&me), appoint)
-        .await;
+    let twice = app.json("POST", &format!("/api/v1/units/{id}/appointments"), Some(&me), appoint).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(twice.body.contains("不能重复任命"), "{}", twice.body);
-    let all = app
-        .get(&format!("/api/v1/units/{id}/appointments"), Some(&me))
-        .await
-        .json();
-    assert_eq!(
-        all.as_array()
-            .unwrap()
-            .iter()
-            .filter(|a| a["post"] == "officer")
-            .count(),
-        1
-    );
+    let all = app.get(&format!("/api/v1/units/{id}/appointments"), Some(&me)).await.json();
+    assert_eq!(all.as_array().unwrap().iter().filter(|a| a["post"] == "officer").count(), 1);
 }
 
 #[tokio::test]
@@ -185,18 +114,10 @@ async fn malformed_json_wrong_types_and_oversize_bodies_get_clear_errors() {
             .unwrap()
     };
     let r = app.send(request("{\"name\": ".into())).await;
-    assert_eq!(
-        (r.status, r.json()["error"]["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("bad_request"))
-    );
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_request")));
     assert!(r.json()["error"]["message"].as_str().unwrap().contains("JSON"));
     let r = app.send(request(json!({"categories": "ccc-10"}).to_string())).await;
-    assert_eq!(
-        r.status,
-        StatusCode::BAD_REQUEST,
-        "a string where a list belongs: {}",
-        r.body
-    );
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a string where a list belongs: {}", r.body);
     let r = app.send(request(json!({"nonsense": 1}).to_string())).await;
     assert!(
         r.json()["error"]["message"].as_str().unwrap().contains("nonsense"),
@@ -205,10 +126,7 @@ async fn malformed_json_wrong_types_and_oversize_bodies_get_clear_errors() {
     );
     let huge = format!("{{\"name\": \"{}\"}}", "长".repeat(120_000));
     let r = app.send(request(huge)).await;
-    assert_eq!(
-        (r.status, r.json()["error"]["code"].as_str()),
-        (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large"))
-    );
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")));
     let r = app
         .send(
             axum::http::Request::post("/api/v1/units")
@@ -222,10 +140,7 @@ async fn malformed_json_wrong_types_and_oversize_bodies_get_clear_errors() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.get("/api/v1/me", Some(&me)).await.json()["units"], json!([]));
     let r = app.get("/api/v1/nowhere", Some(&me)).await;
-    assert_eq!(
-        (r.status, r.json()["error"]["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("not_found"))
-    );
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
 }
 
 #[tokio::test]
@@ -250,17 +165,10 @@ async fn the_onboarding_form_shows_each_error_next_to_its_field() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains(r#"id="credit_code-error""#) && r.body.contains("校验位错误"),
-        "{}",
-        r.body
-    );
+    assert!(r.body.contains(r#"id="credit_code-error""#) && r.body.contains("校验位错误"), "{}", r.body);
     assert!(r.body.contains(r#"id="employees-error""#) && r.body.contains("从业人员数须为不小于 0 的整数"));
     assert!(r.body.contains(r#"value="示例商行""#), "what was typed is kept");
-    assert!(
-        r.body.contains(r#"value="ccc-10" checked"#),
-        "the chosen categories are kept"
-    );
+    assert!(r.body.contains(r#"value="ccc-10" checked"#), "the chosen categories are kept");
     assert_eq!(app.get("/api/v1/me", Some(&me)).await.json()["units"], json!([]));
 }
 
@@ -270,27 +178,16 @@ async fn people_pages_mask_id_numbers() {
     let me = app.login(app.user("liqiang", false).await).await;
     let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &[]).await;
     let r = app
-        .post_form(
-            &format!("/units/{id}/people"),
-            Some(&me),
-            &[("name", "王芳"), ("id_number", "440305198507160027")],
-        )
+        .post_form(&format!("/units/{id}/people"), Some(&me), &[("name", "王芳"), ("id_number", "440305198507160027")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&format!("/units/{id}/people"), Some(&me)).await;
     assert!(page.body.contains("440305********0027"));
-    assert!(
-        !page.body.contains("440305198507160027"),
-        "the full number never reaches a page"
-    );
+    assert!(!page.body.contains("440305198507160027"), "the full number never reaches a page");
     let api = app.get(&format!("/api/v1/units/{id}/people"), Some(&me)).await;
     assert!(!api.body.contains("198507160027"));
     let dup = app
-        .post_form(
-            &format!("/units/{id}/people"),
-            Some(&me),
-            &[("name", "王芳"), ("id_number", "440305198507160027")],
-        )
+        .post_form(&format!("/units/{id}/people"), Some(&me), &[("name", "王芳"), ("id_number", "440305198507160027")])
         .await;
     assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(dup.body.contains("本单位人员名单中已有该身份证号码"));
@@ -300,67 +197,28 @@ async fn people_pages_mask_id_numbers() {
 async fn logging_in_sets_a_safe_cookie_and_five_failures_lock_the_account() {
     let app = TestApp::new().await;
     app.user("liqiang", false).await;
-    let r = app
-        .json(
-            "POST",
-            "/api/v1/session",
-            None,
-            json!({"username": "liqiang", "password": "Passw0rd-test"}),
-        )
-        .await;
+    let r =
+        app.json("POST", "/api/v1/session", None, json!({"username": "liqiang", "password": "Passw0rd-test"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let cookie = r
-        .set_cookies()
-        .into_iter()
-        .find(|c| c.starts_with("zhian_session="))
-        .unwrap();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
-        "{cookie}"
-    );
+    let cookie = r.set_cookies().into_iter().find(|c| c.starts_with("zhian_session=")).unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain HTTP on a developer machine");
     let csrf = r.json()["csrf_token"].as_str().unwrap().to_owned();
-    let session = common::Login {
-        user_id: 0,
-        cookie: cookie.split(';').next().unwrap().to_owned(),
-        csrf,
-    };
-    assert_eq!(
-        app.get("/api/v1/me", Some(&session)).await.json()["username"],
-        "liqiang"
-    );
+    let session = common::Login { user_id: 0, cookie: cookie.split(';').next().unwrap().to_owned(), csrf };
+    assert_eq!(app.get("/api/v1/me", Some(&session)).await.json()["username"], "liqiang");
 
     for _ in 0..5 {
-        let r = app
-            .json(
-                "POST",
-                "/api/v1/session",
-                None,
-                json!({"username": "liqiang", "password": "wrong"}),
-            )
-            .await;
+        let r = app.json("POST", "/api/v1/session", None, json!({"username": "liqiang", "password": "wrong"})).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(pointers(&r), ["/password"]);
     }
-    let locked = app
-        .json(
-            "POST",
-            "/api/v1/session",
-            None,
-            json!({"username": "liqiang", "password": "Passw0rd-test"}),
-        )
-        .await;
+    let locked =
+        app.json("POST", "/api/v1/session", None, json!({"username": "liqiang", "password": "Passw0rd-test"})).await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(locked.body.contains("分钟后再试"));
     app.clock.advance(chrono::Duration::minutes(16));
-    let r = app
-        .json(
-            "POST",
-            "/api/v1/session",
-            None,
-            json!({"username": "liqiang", "password": "Passw0rd-test"}),
-        )
-        .await;
+    let r =
+        app.json("POST", "/api/v1/session", None, json!({"username": "liqiang", "password": "Passw0rd-test"})).await;
     assert_eq!(r.status, StatusCode::OK, "the lock lifts after 15 minutes");
 }
 
@@ -369,36 +227,15 @@ async fn a_password_change_ends_the_other_sessions() {
     let app = TestApp::new().await;
     let id = app.user("liqiang", false).await;
     let (a, b) = (app.login(id).await, app.login(id).await);
-    let weak = app
-        .json(
-            "POST",
-            "/api/v1/me/password",
-            Some(&a),
-            json!({"current": "Passw0rd-test", "new": "short"}),
-        )
-        .await;
-    assert_eq!(
-        (weak.status, pointers(&weak)),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["/new".to_owned()])
-    );
+    let weak =
+        app.json("POST", "/api/v1/me/password", Some(&a), json!({"current": "Passw0rd-test", "new": "short"})).await;
+    assert_eq!((weak.status, pointers(&weak)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["/new".to_owned()]));
     let r = app
-        .json(
-            "POST",
-            "/api/v1/me/password",
-            Some(&a),
-            json!({"current": "Passw0rd-test", "new": "N3w-passw0rd"}),
-        )
+        .json("POST", "/api/v1/me/password", Some(&a), json!({"current": "Passw0rd-test", "new": "N3w-passw0rd"}))
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     assert_eq!(app.get("/api/v1/me", Some(&b)).await.status, StatusCode::UNAUTHORIZED);
-    let r = app
-        .json(
-            "POST",
-            "/api/v1/session",
-            None,
-            json!({"username": "liqiang", "password": "N3w-passw0rd"}),
-        )
-        .await;
+    let r = app.json("POST", "/api/v1/session", None, json!({"username": "liqiang", "password": "N3w-passw0rd"})).await;
     assert_eq!(r.status, StatusCode::OK);
 }
 
@@ -407,10 +244,7 @@ async fn a_first_password_must_be_changed_before_anything_else() {
     let app = TestApp::new().await;
     let admin = zhian_web::bootstrap_admin(&app.state).await.unwrap().unwrap();
     assert_eq!(admin.0, "admin");
-    assert!(
-        zhian_web::bootstrap_admin(&app.state).await.unwrap().is_none(),
-        "only once"
-    );
+    assert!(zhian_web::bootstrap_admin(&app.state).await.unwrap().is_none(), "only once");
     let user = app.state.store.user_by_username("admin").await.unwrap().unwrap();
     assert!(user.is_admin && user.must_change_password);
     let login = app.login(user.id).await;
@@ -427,12 +261,7 @@ async fn the_openapi_document_describes_every_api_route() {
     for spec in zhian_web::routes::table().iter().filter(|s| s.api) {
         let op = &doc["paths"][spec.path][spec.method.as_str().to_ascii_lowercase()];
         assert!(op.is_object(), "{} {} missing", spec.method, spec.path);
-        assert!(
-            !op["summary"].as_str().unwrap_or_default().is_empty(),
-            "{} {} has no summary",
-            spec.method,
-            spec.path
-        );
+        assert!(!op["summary"].as_str().unwrap_or_default().is_empty(), "{} {} has no summary", spec.method, spec.path);
     }
     assert!(doc["components"]["schemas"]["Error"]["properties"]["error"].is_object());
 }
@@ -450,12 +279,7 @@ async fn risk_lists_and_duty_texts_keep_every_version() {
     let app = TestApp::new().await;
     let me = app.login(app.user("liqiang", false).await).await;
     let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &[]).await;
-    assert_eq!(
-        app.get(&format!("/api/v1/units/{id}/risk-list"), Some(&me))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&format!("/api/v1/units/{id}/risk-list"), Some(&me)).await.status, StatusCode::NOT_FOUND);
     let bad = app
         .post_form(
             &format!("/units/{id}/risk-list"),
@@ -479,65 +303,27 @@ async fn risk_lists_and_duty_texts_keep_every_version() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let v1 = app
-        .get(&format!("/api/v1/units/{id}/risk-list"), Some(&me))
-        .await
-        .json();
+    let v1 = app.get(&format!("/api/v1/units/{id}/risk-list"), Some(&me)).await.json();
     let rows = v1["rows"].as_array().unwrap().clone();
     assert!(rows.len() >= 12);
     let mut edited = rows.clone();
     edited.truncate(2);
     edited[0]["measure"] = json!("每批次核验 CCC 证书并留存复印件");
     let r = app
-        .json(
-            "POST",
-            &format!("/api/v1/units/{id}/risk-list"),
-            Some(&me),
-            json!({"rows": edited, "note": "精简"}),
-        )
+        .json("POST", &format!("/api/v1/units/{id}/risk-list"), Some(&me), json!({"rows": edited, "note": "精简"}))
         .await;
     assert_eq!(r.json()["version"], 2);
-    let v2 = app
-        .get(&format!("/api/v1/units/{id}/risk-list"), Some(&me))
-        .await
-        .json();
-    assert_eq!(
-        (v2["version"].as_i64(), v2["rows"].as_array().unwrap().len()),
-        (Some(2), 2)
-    );
-    let old = app
-        .get(&format!("/api/v1/units/{id}/risk-list?version=1"), Some(&me))
-        .await
-        .json();
-    assert_eq!(
-        old["rows"].as_array().unwrap().len(),
-        rows.len(),
-        "version 1 is unchanged"
-    );
-    let r = app
-        .json(
-            "PUT",
-            &format!("/api/v1/units/{id}/duties/officer"),
-            Some(&me),
-            json!({"body": "  "}),
-        )
-        .await;
+    let v2 = app.get(&format!("/api/v1/units/{id}/risk-list"), Some(&me)).await.json();
+    assert_eq!((v2["version"].as_i64(), v2["rows"].as_array().unwrap().len()), (Some(2), 2));
+    let old = app.get(&format!("/api/v1/units/{id}/risk-list?version=1"), Some(&me)).await.json();
+    assert_eq!(old["rows"].as_array().unwrap().len(), rows.len(), "version 1 is unchanged");
+    let r = app.json("PUT", &format!("/api/v1/units/{id}/duties/officer"), Some(&me), json!({"body": "  "})).await;
     assert_eq!(pointers(&r), ["/body"]);
     let r = app
-        .json(
-            "PUT",
-            &format!("/api/v1/units/{id}/duties/officer"),
-            Some(&me),
-            json!({"body": "一、每日按清单检查。"}),
-        )
+        .json("PUT", &format!("/api/v1/units/{id}/duties/officer"), Some(&me), json!({"body": "一、每日按清单检查。"}))
         .await;
     assert_eq!(r.json()["version"], 2);
-    assert_eq!(
-        app.get(&format!("/api/v1/units/{id}/duties/nonsense"), Some(&me))
-            .await
-            .status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&format!("/api/v1/units/{id}/duties/nonsense"), Some(&me)).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -571,37 +357,20 @@ async fn an_administrator_opens_accounts_and_a_regulator_sees_only_its_jurisdict
     let regulator_password = r.json()["one_time_password"].as_str().unwrap().to_owned();
 
     // The shop's principal signs in with the one-time password, must change it, then registers the unit.
-    let r = app
-        .json(
-            "POST",
-            "/api/v1/session",
-            None,
-            json!({"username": "shop1", "password": password}),
-        )
-        .await;
+    let r = app.json("POST", "/api/v1/session", None, json!({"username": "shop1", "password": password})).await;
     assert_eq!(r.json()["user"]["must_change_password"], true);
     let shop_id = app.state.store.user_by_username("shop1").await.unwrap().unwrap().id;
     let shop = app.login(shop_id).await;
     assert_eq!(
-        app.json("POST", "/api/v1/units", Some(&shop), unit_body("92440305MA5G7K3L2A"))
-            .await
-            .status,
+        app.json("POST", "/api/v1/units", Some(&shop), unit_body("92440305MA5G7K3L2A")).await.status,
         StatusCode::CONFLICT
     );
     let r = app
-        .json(
-            "POST",
-            "/api/v1/me/password",
-            Some(&shop),
-            json!({"current": password, "new": "Sh0p-password"}),
-        )
+        .json("POST", "/api/v1/me/password", Some(&shop), json!({"current": password, "new": "Sh0p-password"}))
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let shop = app.login(shop_id).await;
-    let unit = app
-        .json("POST", "/api/v1/units", Some(&shop), unit_body("92440305MA5G7K3L2A"))
-        .await
-        .json()["id"]
+    let unit = app.json("POST", "/api/v1/units", Some(&shop), unit_body("92440305MA5G7K3L2A")).await.json()["id"]
         .as_i64()
         .unwrap();
     let other = app.unit(&shop, "91110000802100433B", "110105", &[]).await;
@@ -619,26 +388,11 @@ async fn an_administrator_opens_accounts_and_a_regulator_sees_only_its_jurisdict
         .unwrap();
     assert!(!regulator_password.is_empty());
     let regulator = app.login(regulator_id).await;
-    assert_eq!(
-        app.get(&format!("/api/v1/units/{unit}"), Some(&regulator)).await.status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        app.get(&format!("/api/v1/units/{other}"), Some(&regulator))
-            .await
-            .status,
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.get(&format!("/api/v1/units/{unit}"), Some(&regulator)).await.status, StatusCode::OK);
+    assert_eq!(app.get(&format!("/api/v1/units/{other}"), Some(&regulator)).await.status, StatusCode::FORBIDDEN);
     let home = app.get("/", Some(&regulator)).await;
-    assert!(
-        home.body.contains("单位92440305MA5G7K3L2A") || home.body.contains("示例电动车商行"),
-        "{}",
-        home.body
-    );
-    assert!(
-        !home.body.contains("单位91110000802100433B"),
-        "outside the jurisdiction"
-    );
+    assert!(home.body.contains("单位92440305MA5G7K3L2A") || home.body.contains("示例电动车商行"), "{}", home.body);
+    assert!(!home.body.contains("单位91110000802100433B"), "outside the jurisdiction");
     let list = app.get("/api/v1/accounts", Some(&admin)).await.json();
     assert_eq!(list.as_array().unwrap().len(), 3);
 }
@@ -649,47 +403,23 @@ async fn every_appointment_comes_with_a_bundle_that_verifies_offline() {
     let me = app.login(app.user("liqiang", false).await).await;
     let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &["ccc-10"]).await;
     let (_, appointment) = app.staff(&me, id, "王芳", "officer").await;
-    assert_eq!(
-        app.get("/log/checkpoint", None).await.status,
-        StatusCode::NOT_FOUND,
-        "nothing signed yet"
-    );
-    let r = app
-        .get(
-            &format!("/api/v1/units/{id}/records/appointment/{appointment}/bundle"),
-            Some(&me),
-        )
-        .await;
+    assert_eq!(app.get("/log/checkpoint", None).await.status, StatusCode::NOT_FOUND, "nothing signed yet");
+    let r = app.get(&format!("/api/v1/units/{id}/records/appointment/{appointment}/bundle"), Some(&me)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let bundle = zhian_ledger::bundle::Bundle::from_json(&r.body).unwrap();
     let report = zhian_ledger::bundle::verify_bundle(&bundle).unwrap();
-    assert_eq!(
-        (report.record.tier.as_str(), report.record.unit.as_str()),
-        ("appointment", "92440305MA5G7K3L2A")
-    );
+    assert_eq!((report.record.tier.as_str(), report.record.unit.as_str()), ("appointment", "92440305MA5G7K3L2A"));
     assert_eq!(report.leaf_index, 1, "the founder's post is leaf 0");
     let key = app.get("/log/key", None).await.body;
     assert_eq!(key.trim(), bundle.verifier_key, "the published key is the bundle's");
     let checkpoint = app.get("/log/checkpoint", None).await;
-    assert!(
-        checkpoint.body.starts_with("zhian.test/log\n2\n"),
-        "{}",
-        checkpoint.body
-    );
+    assert!(checkpoint.body.starts_with("zhian.test/log\n2\n"), "{}", checkpoint.body);
     // Another unit's records are not reachable through this unit.
     let other = app.unit(&me, "91110000802100433B", "110105", &[]).await;
-    let r = app
-        .get(
-            &format!("/api/v1/units/{other}/records/appointment/{appointment}/bundle"),
-            Some(&me),
-        )
-        .await;
+    let r = app.get(&format!("/api/v1/units/{other}/records/appointment/{appointment}/bundle"), Some(&me)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let page = app.get(&format!("/units/{id}/people"), Some(&me)).await;
-    assert!(
-        page.body
-            .contains(&format!("/units/{id}/records/appointment/{appointment}/bundle"))
-    );
+    assert!(page.body.contains(&format!("/units/{id}/records/appointment/{appointment}/bundle")));
 }
 
 /// A unit with an officer who can sign in: (principal, officer, unit id).
@@ -698,11 +428,7 @@ async fn unit_with_officer(app: &TestApp) -> (common::Login, common::Login, i64)
     let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &["ccc-10"]).await;
     let (person, _) = app.staff(&me, id, "王芳", "officer").await;
     let officer = app.user("wangfang", false).await;
-    app.state
-        .store
-        .link_person(id, person, officer, common::now())
-        .await
-        .unwrap();
+    app.state.store.link_person(id, person, officer, common::now()).await.unwrap();
     (me, app.login(officer).await, id)
 }
 
@@ -724,124 +450,49 @@ async fn an_officer_records_the_daily_check_and_a_nonconformity_opens_a_hazard()
             "POST",
             &url,
             Some(&officer),
-            check(
-                "2026-03-02",
-                &[("conforming", ""), ("nonconforming", "两台车无3C标志")],
-                None,
-            ),
+            check("2026-03-02", &[("conforming", ""), ("nonconforming", "两台车无3C标志")], None),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let first = r.json();
-    assert_eq!(
-        (first["zero_risk"].as_bool(), first["hazards"].as_array().unwrap().len()),
-        (Some(false), 1)
-    );
+    assert_eq!((first["zero_risk"].as_bool(), first["hazards"].as_array().unwrap().len()), (Some(false), 1));
     let first_id = first["id"].as_i64().unwrap();
 
-    let again = app
-        .json(
-            "POST",
-            &url,
-            Some(&officer),
-            check("2026-03-02", &[("conforming", "")], None),
-        )
-        .await;
-    assert_eq!(
-        (again.status, pointers(&again)),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["/period".to_owned()])
-    );
-    assert!(
-        again.body.contains("已有检查记录") && again.body.contains("更正"),
-        "{}",
-        again.body
-    );
-    let future = app
-        .json(
-            "POST",
-            &url,
-            Some(&officer),
-            check("2026-03-03", &[("conforming", "")], None),
-        )
-        .await;
+    let again = app.json("POST", &url, Some(&officer), check("2026-03-02", &[("conforming", "")], None)).await;
+    assert_eq!((again.status, pointers(&again)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["/period".to_owned()]));
+    assert!(again.body.contains("已有检查记录") && again.body.contains("更正"), "{}", again.body);
+    let future = app.json("POST", &url, Some(&officer), check("2026-03-03", &[("conforming", "")], None)).await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(future.body.contains("尚未开始"), "{}", future.body);
-    let no_note = app
-        .json(
-            "POST",
-            &url,
-            Some(&officer),
-            check("2026-03-01", &[("nonconforming", "")], None),
-        )
-        .await;
+    let no_note = app.json("POST", &url, Some(&officer), check("2026-03-01", &[("nonconforming", "")], None)).await;
     assert_eq!(pointers(&no_note), ["/items/0/note"]);
-    let by_principal = app
-        .json(
-            "POST",
-            &url,
-            Some(&principal),
-            check("2026-03-01", &[("conforming", "")], None),
-        )
-        .await;
+    let by_principal = app.json("POST", &url, Some(&principal), check("2026-03-01", &[("conforming", "")], None)).await;
     assert_eq!(by_principal.status, StatusCode::FORBIDDEN);
     assert!(by_principal.body.contains("质量安全员填写"), "{}", by_principal.body);
 
-    let late = app
-        .json(
-            "POST",
-            &url,
-            Some(&officer),
-            check("2026-03-01", &[("conforming", "")], None),
-        )
-        .await;
-    assert_eq!(
-        late.status,
-        StatusCode::CREATED,
-        "a late check is accepted: {}",
-        late.body
-    );
+    let late = app.json("POST", &url, Some(&officer), check("2026-03-01", &[("conforming", "")], None)).await;
+    assert_eq!(late.status, StatusCode::CREATED, "a late check is accepted: {}", late.body);
     let fixed = app
         .json(
             "POST",
             &url,
             Some(&officer),
-            check(
-                "2026-03-02",
-                &[("conforming", ""), ("conforming", "已下架")],
-                Some(first_id),
-            ),
+            check("2026-03-02", &[("conforming", ""), ("conforming", "已下架")], Some(first_id)),
         )
         .await;
     assert_eq!(fixed.status, StatusCode::CREATED, "{}", fixed.body);
     assert_eq!(fixed.json()["amends"], first_id);
     let list = app.get(&url, Some(&principal)).await.json();
-    assert_eq!(
-        list.as_array().unwrap().len(),
-        3,
-        "the original stays beside its correction"
-    );
+    assert_eq!(list.as_array().unwrap().len(), 3, "the original stays beside its correction");
 
     let page = app.get(&format!("/units/{id}/checks"), Some(&principal)).await;
     assert!(page.body.contains("两台车无3C标志"), "the hazard is listed");
-    assert!(
-        page.body.contains("逾期补录") && page.body.contains("按时完成"),
-        "{}",
-        page.body
-    );
-    let bundle = app
-        .get(
-            &format!("/api/v1/units/{id}/records/daily_check/{first_id}/bundle"),
-            Some(&principal),
-        )
-        .await;
+    assert!(page.body.contains("逾期补录") && page.body.contains("按时完成"), "{}", page.body);
+    let bundle = app.get(&format!("/api/v1/units/{id}/records/daily_check/{first_id}/bundle"), Some(&principal)).await;
     let report =
         zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&bundle.body).unwrap()).unwrap();
     assert_eq!(
-        (
-            report.record.tier.as_str(),
-            report.record.period.as_str(),
-            report.record.author.as_str()
-        ),
+        (report.record.tier.as_str(), report.record.period.as_str(), report.record.author.as_str()),
         ("daily_check", "2026-03-02", "wangfang")
     );
 }
@@ -862,19 +513,65 @@ async fn the_daily_check_form_lists_the_risk_lists_daily_items_and_submits() {
         fields.push(("note".into(), String::new()));
     }
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let r = app
-        .post_form(&format!("/units/{id}/checks"), Some(&officer), &pairs)
-        .await;
+    let r = app.post_form(&format!("/units/{id}/checks"), Some(&officer), &pairs).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let shown = app.get(r.location(), Some(&officer)).await;
-    assert!(
-        shown.body.contains("零风险") && shown.body.contains("下载证明包"),
-        "{}",
-        shown.body
-    );
-    let again = app
-        .post_form(&format!("/units/{id}/checks"), Some(&officer), &pairs)
-        .await;
+    assert!(shown.body.contains("零风险") && shown.body.contains("下载证明包"), "{}", shown.body);
+    let again = app.post_form(&format!("/units/{id}/checks"), Some(&officer), &pairs).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("已有检查记录"));
+}
+
+#[tokio::test]
+async fn a_hazard_is_closed_by_its_director_and_flagged_when_overdue() {
+    let app = TestApp::new().await;
+    let (principal, officer, id) = unit_with_officer(&app).await;
+    let (person, _) = app.staff(&principal, id, "刘洋", "director").await;
+    let director_id = app.user("liuyang", false).await;
+    app.state.store.link_person(id, person, director_id, common::now()).await.unwrap();
+    let director = app.login(director_id).await;
+    let r = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{id}/daily-checks"),
+            Some(&officer),
+            check("2026-03-02", &[("nonconforming", "充电器无3C标志")], None),
+        )
+        .await;
+    let hazard = r.json()["hazards"][0].as_i64().unwrap();
+    let inbox = app.get("/api/v1/notifications", Some(&director)).await.json();
+    assert!(inbox[0]["message"].as_str().unwrap().contains("充电器无3C标志"), "the director hears at once: {inbox}");
+    assert_eq!(inbox[0]["link"], format!("/units/{id}/hazards/{hazard}"));
+
+    let steps = format!("/api/v1/units/{id}/hazards/{hazard}/steps");
+    let r = app.json("POST", &steps, Some(&officer), json!({"step": "measure", "text": "已下架隔离"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .json("POST", &steps, Some(&officer), json!({"step": "assign", "owner": "王芳", "deadline": "2026-03-05"}))
+        .await;
+    assert_eq!((r.status, pointers(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["/step".to_owned()]));
+    assert!(r.body.contains("质量安全总监或主要负责人"));
+    let r = app
+        .json("POST", &steps, Some(&director), json!({"step": "assign", "owner": "王芳", "deadline": "2026-03-05"}))
+        .await;
+    assert_eq!(r.json()["status"], "assigned");
+    let bad = app.json("POST", &steps, Some(&director), json!({"step": "rectify", "text": ""})).await;
+    assert_eq!(pointers(&bad), ["/text"]);
+    app.clock.advance(chrono::Duration::days(4));
+    let (principal, officer, director) =
+        (app.login(principal.user_id).await, app.login(officer.user_id).await, app.login(director.user_id).await);
+    let listed = app.get(&format!("/api/v1/units/{id}/hazards"), Some(&principal)).await.json();
+    assert_eq!((listed[0]["status"].as_str(), listed[0]["overdue"].as_bool()), (Some("assigned"), Some(true)));
+    app.json("POST", &steps, Some(&officer), json!({"step": "rectify", "text": "已退货，补录进货台账"})).await;
+    let r = app.json("POST", &steps, Some(&officer), json!({"step": "verify", "text": "ok"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the officer does not verify own work");
+    let r = app.json("POST", &steps, Some(&director), json!({"step": "verify", "text": "现场核实，已闭环"})).await;
+    assert_eq!(r.json()["status"], "closed");
+    let detail = app.get(&format!("/api/v1/units/{id}/hazards/{hazard}"), Some(&principal)).await.json();
+    assert_eq!((detail["overdue"].as_bool(), detail["events"].as_array().unwrap().len()), (Some(false), 4));
+    let page = app.get(&format!("/units/{id}/hazards/{hazard}"), Some(&principal)).await;
+    assert!(page.body.contains("已闭环") && page.body.contains("现场核实"), "{}", page.body);
+    let event = detail["events"][3]["id"].as_i64().unwrap();
+    let b = app.get(&format!("/api/v1/units/{id}/records/hazard_event/{event}/bundle"), Some(&principal)).await;
+    zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&b.body).unwrap()).unwrap();
 }

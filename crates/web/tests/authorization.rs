@@ -34,18 +34,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/people", "lyyyyy", "lynnnn"),
     ("POST", "/units/{unit_id}/people", "lnnynn", "lnnnnn"),
     ("POST", "/units/{unit_id}/appointments", "lnnynn", "lnnnnn"),
-    (
-        "POST",
-        "/units/{unit_id}/appointments/{appointment_id}/end",
-        "lnnynn",
-        "lnnnnn",
-    ),
-    (
-        "POST",
-        "/units/{unit_id}/people/{person_id}/account",
-        "lnnynn",
-        "lnnnnn",
-    ),
+    ("POST", "/units/{unit_id}/appointments/{appointment_id}/end", "lnnynn", "lnnnnn"),
+    ("POST", "/units/{unit_id}/people/{person_id}/account", "lnnynn", "lnnnnn"),
     ("GET", "/units/{unit_id}/training", "lyyyyy", "lynnnn"),
     ("POST", "/units/{unit_id}/training", "lnnyyn", "lnnnnn"),
     ("GET", "/units/{unit_id}/risk-list", "lyyyyy", "lynnnn"),
@@ -54,16 +44,16 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/duties", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/duties/{kind}/edit", "lnnynn", "lnnnnn"),
     ("POST", "/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
-    (
-        "GET",
-        "/units/{unit_id}/records/{kind}/{record_id}/bundle",
-        "lyyyyy",
-        "lynnnn",
-    ),
+    ("GET", "/units/{unit_id}/records/{kind}/{record_id}/bundle", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/checks", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/checks/new", "lnnnny", "lnnnnn"),
     ("POST", "/units/{unit_id}/checks", "lnnnny", "lnnnnn"),
     ("GET", "/units/{unit_id}/checks/{check_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/hazards", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/hazards/{hazard_id}", "lyyyyy", "lynnnn"),
+    ("POST", "/units/{unit_id}/hazards/{hazard_id}/steps", "lnnyyy", "lnnnnn"),
+    // A notification is its addressee's: the own unit's director reads (and so uses up) it; nobody else finds it.
+    ("POST", "/notifications/{notification_id}/read", "lnnnyn", "lnnnnn"),
     ("GET", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts/{user_id}/password", "lynnnn", "lynnnn"),
@@ -80,32 +70,21 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("POST", "/api/v1/units/{unit_id}/people", "lnnynn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/appointments", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/appointments", "lnnynn", "lnnnnn"),
-    (
-        "POST",
-        "/api/v1/units/{unit_id}/appointments/{appointment_id}/end",
-        "lnnynn",
-        "lnnnnn",
-    ),
+    ("POST", "/api/v1/units/{unit_id}/appointments/{appointment_id}/end", "lnnynn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/trainings", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/trainings", "lnnyyn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/risk-list", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/risk-list", "lnnyyn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/duties/{kind}", "lyyyyy", "lynnnn"),
     ("PUT", "/api/v1/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
-    (
-        "GET",
-        "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle",
-        "lyyyyy",
-        "lynnnn",
-    ),
+    ("GET", "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle", "lyyyyy", "lynnnn"),
     ("GET", "/api/v1/units/{unit_id}/daily-checks", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/daily-checks", "lnnnny", "lnnnnn"),
-    (
-        "GET",
-        "/api/v1/units/{unit_id}/daily-checks/{check_id}",
-        "lyyyyy",
-        "lynnnn",
-    ),
+    ("GET", "/api/v1/units/{unit_id}/daily-checks/{check_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/api/v1/units/{unit_id}/hazards", "lyyyyy", "lynnnn"),
+    ("GET", "/api/v1/units/{unit_id}/hazards/{hazard_id}", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/hazards/{hazard_id}/steps", "lnnyyy", "lnnnnn"),
+    ("GET", "/api/v1/notifications", "lyyyyy", "lyyyyy"),
     ("GET", "/api/v1/accounts", "lynnnn", "lynnnn"),
     ("POST", "/api/v1/accounts", "lynnnn", "lynnnn"),
 ];
@@ -119,6 +98,10 @@ struct Fixture {
     account: i64,
     /// A daily check of the unit.
     check: i64,
+    /// The hazard the check opened.
+    hazard: i64,
+    /// The notification its director got.
+    notification: i64,
 }
 
 async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
@@ -127,53 +110,26 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
     let officer = app.user(&format!("o{code}"), false).await;
     let (d_person, appointment) = app.staff(principal, unit, "总监", "director").await;
     let (o_person, _) = app.staff(principal, unit, "安全员", "officer").await;
-    app.state
-        .store
-        .link_person(unit, d_person, director, common::now())
-        .await
-        .unwrap();
-    app.state
-        .store
-        .link_person(unit, o_person, officer, common::now())
-        .await
-        .unwrap();
-    let spare = app
-        .json(
-            "POST",
-            &format!("/api/v1/units/{unit}/people"),
-            Some(principal),
-            json!({"name": "候选人"}),
-        )
-        .await;
+    app.state.store.link_person(unit, d_person, director, common::now()).await.unwrap();
+    app.state.store.link_person(unit, o_person, officer, common::now()).await.unwrap();
+    let spare =
+        app.json("POST", &format!("/api/v1/units/{unit}/people"), Some(principal), json!({"name": "候选人"})).await;
     let account = app.user(&format!("spare{code}"), false).await;
     let form = zhian_domain::duty::DailyCheckForm {
         period: "2026-03-02".into(),
         items: vec![zhian_domain::duty::CheckItemForm {
             item: "3C标志".into(),
-            result: "conforming".into(),
+            result: "nonconforming".into(),
+            note: "缺标志".into(),
             ..Default::default()
         }],
         ..Default::default()
     };
     let info = form.check(zhian_domain::Cadence::Days(1)).unwrap();
-    let (check, _) = app
-        .state
-        .store
-        .submit_daily_check(unit, &info, None, officer, common::now())
-        .await
-        .unwrap();
+    let (check, hazards) = app.state.store.submit_daily_check(unit, &info, None, officer, common::now()).await.unwrap();
+    let notification = app.state.store.notifications(director).await.unwrap()[0].id;
     let person = spare.json()["id"].as_i64().unwrap();
-    (
-        Fixture {
-            unit,
-            appointment,
-            person,
-            account,
-            check,
-        },
-        director,
-        officer,
-    )
+    (Fixture { unit, appointment, person, account, check, hazard: hazards[0], notification }, director, officer)
 }
 
 fn concrete(path: &str, f: &Fixture) -> String {
@@ -184,6 +140,8 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{kind}", "director")
         .replace("{user_id}", &f.account.to_string())
         .replace("{check_id}", &f.check.to_string())
+        .replace("{hazard_id}", &f.hazard.to_string())
+        .replace("{notification_id}", &f.notification.to_string())
 }
 
 /// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail
@@ -220,37 +178,21 @@ async fn every_route_answers_every_role_as_the_policy_says() {
     let app = TestApp::new().await;
     let admin = app.user("admin", true).await;
     let regulator = app.user("regulator", false).await;
-    app.state
-        .store
-        .grant_jurisdiction(regulator, DivisionCode::parse("440300").unwrap(), common::now())
-        .await
-        .unwrap();
+    app.state.store.grant_jurisdiction(regulator, DivisionCode::parse("440300").unwrap(), common::now()).await.unwrap();
     let principal = app.user("principal", false).await;
     let other_principal = app.user("other", false).await;
     let p_login = app.login(principal).await;
     let o_login = app.login(other_principal).await;
     let (own, director, officer) = fixture(&app, &p_login, "9144030071526726XG", "440305").await;
     let (other, _, _) = fixture(&app, &o_login, "91110000802100433B", "110105").await;
-    let users = [
-        None,
-        Some(admin),
-        Some(regulator),
-        Some(principal),
-        Some(director),
-        Some(officer),
-    ];
-    app.state
-        .store
-        .sign_checkpoint(&app.state.log_key, common::now())
-        .await
-        .unwrap();
+    let users = [None, Some(admin), Some(regulator), Some(principal), Some(director), Some(officer)];
+    app.state.store.sign_checkpoint(&app.state.log_key, common::now()).await.unwrap();
 
     let routes = table();
     let mut failures = Vec::new();
     for spec in &routes {
-        let Some(&(_, _, own_expected, other_expected)) = EXPECTED
-            .iter()
-            .find(|(m, p, _, _)| *m == spec.method.as_str() && *p == spec.path)
+        let Some(&(_, _, own_expected, other_expected)) =
+            EXPECTED.iter().find(|(m, p, _, _)| *m == spec.method.as_str() && *p == spec.path)
         else {
             failures.push(format!("{} {}: route has no row in the matrix", spec.method, spec.path));
             continue;
@@ -280,12 +222,7 @@ async fn every_route_answers_every_role_as_the_policy_says() {
             failures.push(format!("{m} {p}: row without a route"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -294,34 +231,12 @@ async fn a_state_changing_request_without_the_csrf_token_is_refused() {
     let id = app.user("principal", false).await;
     let login = app.login(id).await;
     let unit = app.unit(&login, "9144030071526726XG", "440305", &[]).await;
-    let forged = Login {
-        csrf: "forged".into(),
-        ..login.clone()
-    };
-    let r = app
-        .post_form(&format!("/units/{unit}/people"), Some(&forged), &[("name", "王芳")])
-        .await;
+    let forged = Login { csrf: "forged".into(), ..login.clone() };
+    let r = app.post_form(&format!("/units/{unit}/people"), Some(&forged), &[("name", "王芳")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.body.contains("请刷新页面"), "{}", r.body);
-    let r = app
-        .json(
-            "POST",
-            &format!("/api/v1/units/{unit}/people"),
-            Some(&forged),
-            json!({"name": "王芳"}),
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.json()["error"]["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("csrf"))
-    );
-    let people = app
-        .get(&format!("/api/v1/units/{unit}/people"), Some(&login))
-        .await
-        .json();
-    assert_eq!(
-        people.as_array().unwrap().len(),
-        1,
-        "only the principal: nothing was added"
-    );
+    let r = app.json("POST", &format!("/api/v1/units/{unit}/people"), Some(&forged), json!({"name": "王芳"})).await;
+    assert_eq!((r.status, r.json()["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("csrf")));
+    let people = app.get(&format!("/api/v1/units/{unit}/people"), Some(&login)).await.json();
+    assert_eq!(people.as_array().unwrap().len(), 1, "only the principal: nothing was added");
 }

@@ -23,29 +23,16 @@ impl Drop for Driver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Starts chromedriver and waits until it answers, or says why the test cannot run.
 async fn start_driver() -> Option<(Driver, Client, std::path::PathBuf)> {
     let required = std::env::var("ZHIAN_REQUIRE_BROWSER").is_ok();
-    let present = |bin: &str| {
-        Command::new(bin)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok()
-    };
+    let present =
+        |bin: &str| Command::new(bin).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
     if !present("chromedriver") || !present("chromium") {
-        assert!(
-            !required,
-            "ZHIAN_REQUIRE_BROWSER is set but chromium or chromedriver is missing"
-        );
+        assert!(!required, "ZHIAN_REQUIRE_BROWSER is set but chromium or chromedriver is missing");
         return None;
     }
     let port = free_port();
@@ -65,18 +52,12 @@ async fn start_driver() -> Option<(Driver, Client, std::path::PathBuf)> {
                      format!("--user-data-dir={}", profile.display()), "--window-size=390,844", "--lang=zh-CN"]
         }
     });
-    let serde_json::Value::Object(caps) = caps else {
-        unreachable!()
-    };
+    let serde_json::Value::Object(caps) = caps else { unreachable!() };
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
+        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
             Ok(client) => return Some((driver, client, profile)),
             Err(e) if Instant::now() > deadline => panic!("chromedriver did not answer: {e}"),
             Err(_) => tokio::task::yield_now().await,
@@ -91,12 +72,7 @@ async fn fill(c: &Client, css: &str, value: &str) {
 }
 
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
 }
 
 async fn submit(c: &Client, form_css: &str) {
@@ -123,13 +99,7 @@ async fn a_principal_onboards_a_unit_and_staffs_it_in_the_browser() {
     fill(&c, "#username", "liqiang").await;
     fill(&c, "#password", "Passw0rd-test").await;
     submit(&c, "form[action='/login']").await;
-    c.wait()
-        .for_element(Locator::Css("a[href='/units/new']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.wait().for_element(Locator::Css("a[href='/units/new']")).await.unwrap().click().await.unwrap();
 
     // Onboarding: the profile, a small shop selling products under a mandatory safety standard.
     c.wait().for_element(Locator::Css("#credit_code")).await.unwrap();
@@ -161,72 +131,29 @@ async fn a_principal_onboards_a_unit_and_staffs_it_in_the_browser() {
     fill(&c, "#person-id", "440305198507160027").await;
     submit(&c, "#add-person form").await;
     // Each step waits for what only the next page shows, never for time to pass.
-    c.wait()
-        .for_element(Locator::XPath("//select[@id='appoint-person']/option[text()='王芳']"))
-        .await
-        .unwrap();
-    c.find(Locator::Css("#appoint-person"))
-        .await
-        .unwrap()
-        .select_by_label("王芳")
-        .await
-        .unwrap();
+    c.wait().for_element(Locator::XPath("//select[@id='appoint-person']/option[text()='王芳']")).await.unwrap();
+    c.find(Locator::Css("#appoint-person")).await.unwrap().select_by_label("王芳").await.unwrap();
     submit(&c, "#appoint form").await;
-    let reason = c
-        .wait()
-        .for_element(Locator::Css("#person_id-error"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let reason = c.wait().for_element(Locator::Css("#person_id-error")).await.unwrap().text().await.unwrap();
     assert!(reason.contains("未通过考核的人员不得担任质量安全员"), "{reason}");
-    assert!(
-        c.source().await.unwrap().contains("440305********0027"),
-        "the ID number is masked"
-    );
+    assert!(c.source().await.unwrap().contains("440305********0027"), "the ID number is masked");
 
     // Training: her passed assessment.
     c.goto(&format!("{base}{unit_path}/training")).await.unwrap();
-    c.find(Locator::Css("#training-person"))
-        .await
-        .unwrap()
-        .select_by_label("王芳")
-        .await
-        .unwrap();
-    fill(
-        &c,
-        "#training-content",
-        "《产品质量法》、第76号令与安全帽强制性国家标准",
-    )
-    .await;
+    c.find(Locator::Css("#training-person")).await.unwrap().select_by_label("王芳").await.unwrap();
+    fill(&c, "#training-content", "《产品质量法》、第76号令与安全帽强制性国家标准").await;
     fill(&c, "#training-hours", "2").await;
     fill(&c, "#training-score", "92").await;
     click(&c, "#training-passed").await;
     submit(&c, "#record-training form").await;
-    let saved = c
-        .wait()
-        .for_element(Locator::Css("[role=status]"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let saved = c.wait().for_element(Locator::Css("[role=status]")).await.unwrap().text().await.unwrap();
     assert!(saved.contains("已保存"), "{saved}");
 
     // Appointment, then the dashboard shows the unit staffed.
     c.goto(&format!("{base}{unit_path}/people")).await.unwrap();
-    c.find(Locator::Css("#appoint-person"))
-        .await
-        .unwrap()
-        .select_by_label("王芳")
-        .await
-        .unwrap();
+    c.find(Locator::Css("#appoint-person")).await.unwrap().select_by_label("王芳").await.unwrap();
     submit(&c, "#appoint form").await;
-    c.wait()
-        .for_element(Locator::XPath("//td[@data-label='岗位' and text()='质量安全员']"))
-        .await
-        .unwrap();
+    c.wait().for_element(Locator::XPath("//td[@data-label='岗位' and text()='质量安全员']")).await.unwrap();
     c.goto(&format!("{base}{unit_path}")).await.unwrap();
     let staffed = c.wait().for_element(Locator::Css("[data-staffing]")).await.unwrap();
     assert_eq!(staffed.attr("data-staffing").await.unwrap().as_deref(), Some("staffed"));

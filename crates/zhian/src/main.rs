@@ -24,10 +24,7 @@ impl Clock for SystemClock {
 struct OsEntropy;
 
 impl Entropy for OsEntropy {
-    #[allow(
-        clippy::print_stderr,
-        reason = "the process cannot continue and has nowhere else to say why"
-    )]
+    #[allow(clippy::print_stderr, reason = "the process cannot continue and has nowhere else to say why")]
     fn fill(&self, buf: &mut [u8]) {
         if let Err(e) = getrandom::fill(buf) {
             // Without randomness no secret can be made safely: stop rather than continue with predictable bytes.
@@ -38,17 +35,9 @@ impl Entropy for OsEntropy {
 }
 
 fn main() -> ExitCode {
-    let env = zhian_cli::Env {
-        clock: Arc::new(SystemClock),
-        entropy: Arc::new(OsEntropy),
-    };
+    let env = zhian_cli::Env { clock: Arc::new(SystemClock), entropy: Arc::new(OsEntropy) };
     // Unlocked handles: each write takes the lock briefly, so the server's log lines from worker threads never wait
     // on a lock held for the whole run.
-    let code = zhian_cli::run(
-        std::env::args_os(),
-        &env,
-        &mut std::io::stdout(),
-        &mut std::io::stderr(),
-    );
+    let code = zhian_cli::run(std::env::args_os(), &env, &mut std::io::stdout(), &mut std::io::stderr());
     ExitCode::from(code)
 }

@@ -7,10 +7,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn zhian(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhian"))
-        .args(args)
-        .output()
-        .expect("run zhian")
+    Command::new(env!("CARGO_BIN_EXE_zhian")).args(args).output().expect("run zhian")
 }
 
 fn stdout(o: &Output) -> String {
@@ -38,10 +35,7 @@ fn scenario(name: &str, json: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("zhian-cli-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("scenario.json");
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(json.as_bytes())
-        .unwrap();
+    std::fs::File::create(&path).unwrap().write_all(json.as_bytes()).unwrap();
     path
 }
 
@@ -69,10 +63,7 @@ fn assess_prints_the_documented_json_object() {
         "ccc",
     ]);
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        ["basis", "director_required", "in_scope", "officer_required", "scale"]
-    );
+    assert_eq!(keys, ["basis", "director_required", "in_scope", "officer_required", "scale"]);
     assert_eq!(v["in_scope"], true);
     assert_eq!(v["scale"], "medium");
     assert_eq!(v["director_required"], true);
@@ -83,42 +74,15 @@ fn assess_prints_the_documented_json_object() {
 
 #[test]
 fn assess_applies_the_category_3_switch() {
-    let small = [
-        "--channel",
-        "retail",
-        "--employees",
-        "3",
-        "--revenue-yuan",
-        "800000",
-        "--products",
-        "gb-safety",
-    ];
+    let small = ["--channel", "retail", "--employees", "3", "--revenue-yuan", "800000", "--products", "gb-safety"];
     let seed = assess_json(&small);
-    assert_eq!(
-        (seed["in_scope"].as_bool(), seed["director_required"].as_bool()),
-        (Some(true), Some(false))
-    );
+    assert_eq!((seed["in_scope"].as_bool(), seed["director_required"].as_bool()), (Some(true), Some(false)));
     let mut catalogue = small.to_vec();
     catalogue.extend(["--category3", "catalogue"]);
     let v = assess_json(&catalogue);
-    assert_eq!(
-        (v["in_scope"].as_bool(), v["officer_required"].as_bool()),
-        (Some(false), Some(false))
-    );
-    let none = assess_json(&[
-        "--channel",
-        "retail",
-        "--employees",
-        "400",
-        "--revenue-yuan",
-        "0",
-        "--products",
-        "none",
-    ]);
-    assert_eq!(
-        (none["in_scope"].as_bool(), none["scale"].as_str()),
-        (Some(false), Some("large"))
-    );
+    assert_eq!((v["in_scope"].as_bool(), v["officer_required"].as_bool()), (Some(false), Some(false)));
+    let none = assess_json(&["--channel", "retail", "--employees", "400", "--revenue-yuan", "0", "--products", "none"]);
+    assert_eq!((none["in_scope"].as_bool(), none["scale"].as_str()), (Some(false), Some("large")));
 }
 
 #[test]
@@ -144,17 +108,7 @@ fn assess_without_json_prints_a_chinese_summary() {
 
 #[test]
 fn assess_refuses_bad_values_naming_them() {
-    let base = [
-        "assess",
-        "--channel",
-        "retail",
-        "--employees",
-        "5",
-        "--revenue-yuan",
-        "100",
-        "--products",
-        "ccc",
-    ];
+    let base = ["assess", "--channel", "retail", "--employees", "5", "--revenue-yuan", "100", "--products", "ccc"];
     let with = |i: usize, v: &'static str| {
         let mut a = base.to_vec();
         a[i] = v;
@@ -171,10 +125,7 @@ fn assess_refuses_bad_values_naming_them() {
     assert_bad_input(&with(8, "ccc,"), "\"\"");
     assert_bad_input(&with(8, "none,ccc"), "\"none\"");
     assert_bad_input(&with(8, ""), "--products");
-    assert_bad_input(
-        &["assess", "--channel", "retail", "--employees", "5", "--products", "ccc"],
-        "--revenue-yuan",
-    );
+    assert_bad_input(&["assess", "--channel", "retail", "--employees", "5", "--products", "ccc"], "--revenue-yuan");
     let mut policy = base.to_vec();
     policy.extend(["--category3", "strict"]);
     assert_bad_input(&policy, "\"strict\"");
@@ -210,10 +161,7 @@ fn cadence_check_exits_0_1_2() {
         assert!(stdout(&o).starts_with("无效"), "{}", stdout(&o));
     }
     for bad in ["2x", "0d", "-1d", "shift:25", "shift:0", "d", "1.5w"] {
-        assert_bad_input(
-            &["cadence", "check", "--tier", "weekly", "--every", bad],
-            &format!("\"{bad}\""),
-        );
+        assert_bad_input(&["cadence", "check", "--tier", "weekly", "--every", bad], &format!("\"{bad}\""));
     }
     assert_bad_input(&["cadence", "check", "--tier", "hourly", "--every", "1d"], "\"hourly\"");
 }
@@ -225,26 +173,14 @@ fn id_check_recognises_and_checks() {
     assert!(stdout(&o).contains("统一社会信用代码"));
     let o = zhian(&["id", "check", "11010519491231002X"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(
-        stdout(&o).contains("公民身份号码 110105********002X"),
-        "masked: {}",
-        stdout(&o)
-    );
+    assert!(stdout(&o).contains("公民身份号码 110105********002X"), "masked: {}", stdout(&o));
     assert!(!stdout(&o).contains("19491231"), "the date of birth is not shown");
     let o = zhian(&["id", "check", "9144030071526726XA"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stdout(&o).contains("校验位") && stdout(&o).contains("“G”"),
-        "{}",
-        stdout(&o)
-    );
+    assert!(stdout(&o).contains("校验位") && stdout(&o).contains("“G”"), "{}", stdout(&o));
     let o = zhian(&["id", "check", "110105194912310021"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stdout(&o).contains("公民身份号码") && stdout(&o).contains("“X”"),
-        "{}",
-        stdout(&o)
-    );
+    assert!(stdout(&o).contains("公民身份号码") && stdout(&o).contains("“X”"), "{}", stdout(&o));
     assert_bad_input(&["id", "check", "12345"], "\"12345\"");
     assert_bad_input(&["id", "check", "-5"], "\"-5\"");
 }
@@ -267,14 +203,7 @@ fn obligations_json_has_every_slot_and_the_summary() {
     assert_eq!(first["status"], "excused", "a closed Sunday");
     let daily = &v["summary"]["daily"];
     assert_eq!(
-        [
-            &daily["done"],
-            &daily["late"],
-            &daily["missing"],
-            &daily["excused"],
-            &daily["due"],
-            &daily["upcoming"]
-        ],
+        [&daily["done"], &daily["late"], &daily["missing"], &daily["excused"], &daily["due"], &daily["upcoming"]],
         [1, 1, 15, 11, 0, 0]
     );
     assert_eq!(v["summary"]["weekly"]["done"], 1);
@@ -287,18 +216,9 @@ fn obligations_json_has_every_slot_and_the_summary() {
 #[test]
 fn obligations_refuses_bad_scenarios_naming_the_value() {
     let cases: [(&str, &str); 14] = [
-        (
-            r#"{"from":"2026-02-30","to":"2026-03-01","as_of":"2026-03-02T10:00:00+08:00"}"#,
-            "\"2026-02-30\"",
-        ),
-        (
-            r#"{"from":"2026-03-01","to":"2026-02-01","as_of":"2026-03-02T10:00:00+08:00"}"#,
-            "晚于",
-        ),
-        (
-            r#"{"from":"2026-02-01","to":"2026-02-01","as_of":"2026-03-02 10:00"}"#,
-            "\"2026-03-02 10:00\"",
-        ),
+        (r#"{"from":"2026-02-30","to":"2026-03-01","as_of":"2026-03-02T10:00:00+08:00"}"#, "\"2026-02-30\""),
+        (r#"{"from":"2026-03-01","to":"2026-02-01","as_of":"2026-03-02T10:00:00+08:00"}"#, "晚于"),
+        (r#"{"from":"2026-02-01","to":"2026-02-01","as_of":"2026-03-02 10:00"}"#, "\"2026-03-02 10:00\""),
         (
             r#"{"from":"2026-02-01","to":"2026-02-01","as_of":"2026-03-02T10:00:00+08:00","closed_weekdays":["sunday"]}"#,
             "\"sunday\"",
@@ -331,24 +251,15 @@ fn obligations_refuses_bad_scenarios_naming_the_value() {
             r#"{"from":"2026-02-01","to":"2026-02-01","as_of":"2026-03-02T10:00:00+08:00","suspensions":[{"from":"2026-02-05","to":"2026-02-01"}]}"#,
             "suspensions[0]",
         ),
-        (
-            r#"{"from":"2026-02-01","to":"2026-02-01","as_of":"2026-03-02T10:00:00+08:00","record":[]}"#,
-            "record",
-        ),
+        (r#"{"from":"2026-02-01","to":"2026-02-01","as_of":"2026-03-02T10:00:00+08:00","record":[]}"#, "record"),
         (r#"{"from":"2026-02-01","to":"2026-02-01""#, "JSON"),
-        (
-            r#"{"from":"2000-01-01","to":"2026-02-01","as_of":"2026-03-02T10:00:00+08:00"}"#,
-            "上限",
-        ),
+        (r#"{"from":"2000-01-01","to":"2026-02-01","as_of":"2026-03-02T10:00:00+08:00"}"#, "上限"),
     ];
     for (i, (json, needle)) in cases.iter().enumerate() {
         let path = scenario(&format!("bad{i}"), json);
         assert_bad_input(&["obligations", "--scenario", path.to_str().unwrap()], needle);
     }
-    assert_bad_input(
-        &["obligations", "--scenario", "/nonexistent/zhian.json"],
-        "/nonexistent/zhian.json",
-    );
+    assert_bad_input(&["obligations", "--scenario", "/nonexistent/zhian.json"], "/nonexistent/zhian.json");
 }
 
 #[test]

@@ -18,10 +18,8 @@ impl Drop for Server {
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    let mut req =
+        format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -66,22 +64,13 @@ fn the_server_starts_prints_the_first_log_in_serves_it_and_stops_cleanly() {
             break;
         }
     }
-    assert!(
-        !addr.is_empty() && password.len() == 16,
-        "addr {addr:?}, password {password:?}"
-    );
+    assert!(!addr.is_empty() && password.len() == 16, "addr {addr:?}, password {password:?}");
 
     let (status, _, body) = http(&addr, "GET", "/healthz", &[], "");
     assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
     // A successful log-in writes a log line from a worker thread; the response must still come back.
     let login = format!(r#"{{"username":"admin","password":"{password}"}}"#);
-    let (status, head, body) = http(
-        &addr,
-        "POST",
-        "/api/v1/session",
-        &[("Content-Type", "application/json")],
-        &login,
-    );
+    let (status, head, body) = http(&addr, "POST", "/api/v1/session", &[("Content-Type", "application/json")], &login);
     assert_eq!(status, 200, "{body}");
     let cookie = head
         .lines()
@@ -91,28 +80,17 @@ fn the_server_starts_prints_the_first_log_in_serves_it_and_stops_cleanly() {
         .next()
         .unwrap()
         .to_owned();
-    let (status, _, body) = http(
-        &addr,
-        "GET",
-        "/api/v1/me",
-        &[("Cookie", &format!("zhian_session={cookie}"))],
-        "",
-    );
+    let (status, _, body) = http(&addr, "GET", "/api/v1/me", &[("Cookie", &format!("zhian_session={cookie}"))], "");
     assert_eq!(status, 200);
-    assert!(
-        body.contains(r#""must_change_password":true"#),
-        "the first password must be changed: {body}"
-    );
+    assert!(body.contains(r#""must_change_password":true"#), "the first password must be changed: {body}");
 
     let pid = server.0.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = server.0.wait().unwrap();
     assert_eq!(status.code(), Some(0), "a graceful stop");
 
-    let init = Command::new(env!("CARGO_BIN_EXE_zhian"))
-        .args(["init", "--data-dir", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let init =
+        Command::new(env!("CARGO_BIN_EXE_zhian")).args(["init", "--data-dir", dir.to_str().unwrap()]).output().unwrap();
     assert_eq!(init.status.code(), Some(1), "already initialised");
     let migrate = Command::new(env!("CARGO_BIN_EXE_zhian"))
         .args(["migrate", "--data-dir", dir.to_str().unwrap()])
@@ -132,10 +110,8 @@ fn the_server_starts_prints_the_first_log_in_serves_it_and_stops_cleanly() {
 #[test]
 fn init_prints_a_one_time_password_once_and_bad_settings_are_refused() {
     let dir = data_dir("init");
-    let first = Command::new(env!("CARGO_BIN_EXE_zhian"))
-        .args(["init", "--data-dir", dir.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let first =
+        Command::new(env!("CARGO_BIN_EXE_zhian")).args(["init", "--data-dir", dir.to_str().unwrap()]).output().unwrap();
     assert_eq!(first.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&first.stdout).contains("一次性密码"));
     let bad = Command::new(env!("CARGO_BIN_EXE_zhian"))
@@ -151,11 +127,7 @@ fn init_prints_a_one_time_password_once_and_bad_settings_are_refused() {
         .output()
         .unwrap();
     assert_eq!(clash.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&clash.stderr).contains("无法监听"),
-        "{}",
-        String::from_utf8_lossy(&clash.stderr)
-    );
+    assert!(String::from_utf8_lossy(&clash.stderr).contains("无法监听"), "{}", String::from_utf8_lossy(&clash.stderr));
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -163,14 +135,7 @@ fn init_prints_a_one_time_password_once_and_bad_settings_are_refused() {
 fn a_bundle_downloaded_from_the_demo_verifies_with_the_cli_and_the_database_audits_clean() {
     let dir = data_dir("demo");
     let child = Command::new(env!("CARGO_BIN_EXE_zhian"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--data-dir",
-            dir.to_str().unwrap(),
-            "--demo",
-        ])
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap(), "--demo"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -191,13 +156,7 @@ fn a_bundle_downloaded_from_the_demo_verifies_with_the_cli_and_the_database_audi
         }
     }
     let login = format!(r#"{{"username":"ebike.principal","password":"{password}"}}"#);
-    let (status, head, _) = http(
-        &addr,
-        "POST",
-        "/api/v1/session",
-        &[("Content-Type", "application/json")],
-        &login,
-    );
+    let (status, head, _) = http(&addr, "POST", "/api/v1/session", &[("Content-Type", "application/json")], &login);
     assert_eq!(status, 200);
     let cookie = head
         .lines()
@@ -210,42 +169,20 @@ fn a_bundle_downloaded_from_the_demo_verifies_with_the_cli_and_the_database_audi
     let cookie = format!("zhian_session={cookie}");
     let (_, _, list) = http(&addr, "GET", "/api/v1/units/1/appointments", &[("Cookie", &cookie)], "");
     let list: serde_json::Value = serde_json::from_str(&list).unwrap();
-    let officer = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["post"] == "officer")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    let (status, _, bundle) = http(
-        &addr,
-        "GET",
-        &format!("/units/1/records/appointment/{officer}/bundle"),
-        &[("Cookie", &cookie)],
-        "",
-    );
+    let officer = list.as_array().unwrap().iter().find(|a| a["post"] == "officer").unwrap()["id"].as_i64().unwrap();
+    let (status, _, bundle) =
+        http(&addr, "GET", &format!("/units/1/records/appointment/{officer}/bundle"), &[("Cookie", &cookie)], "");
     assert_eq!(status, 200);
     let file = dir.join("bundle.json");
     std::fs::write(&file, &bundle).unwrap();
-    let verify = Command::new(env!("CARGO_BIN_EXE_zhian"))
-        .args(["verify", file.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        verify.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
+    let verify = Command::new(env!("CARGO_BIN_EXE_zhian")).args(["verify", file.to_str().unwrap()]).output().unwrap();
+    assert_eq!(verify.status.code(), Some(0), "{}", String::from_utf8_lossy(&verify.stderr));
     assert!(String::from_utf8_lossy(&verify.stdout).contains("92440305MA5G7K3L2A"));
     let tampered = dir.join("tampered.json");
     assert!(bundle.contains("ebike.principal"), "the author is in the record");
     std::fs::write(&tampered, bundle.replace("ebike.principal", "someone.else")).unwrap();
-    let verify = Command::new(env!("CARGO_BIN_EXE_zhian"))
-        .args(["verify", tampered.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let verify =
+        Command::new(env!("CARGO_BIN_EXE_zhian")).args(["verify", tampered.to_str().unwrap()]).output().unwrap();
     assert_eq!(verify.status.code(), Some(1));
 
     let pid = server.0.id().to_string();
@@ -256,12 +193,7 @@ fn a_bundle_downloaded_from_the_demo_verifies_with_the_cli_and_the_database_audi
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&audit.stdout);
-    assert_eq!(
-        audit.status.code(),
-        Some(0),
-        "{text} {}",
-        String::from_utf8_lossy(&audit.stderr)
-    );
+    assert_eq!(audit.status.code(), Some(0), "{text} {}", String::from_utf8_lossy(&audit.stderr));
     assert!(text.contains("数据库与透明日志一致"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -44,10 +44,7 @@ impl Case {
 
     fn suspended(mut self, from: &str, to: &str) -> Self {
         let range = DateRange::new(date(from), date(to)).unwrap();
-        self.suspensions.push(Suspension {
-            range,
-            reason: "装修".into(),
-        });
+        self.suspensions.push(Suspension { range, reason: "装修".into() });
         self
     }
 
@@ -58,11 +55,7 @@ impl Case {
 
     fn record(mut self, tier: Tier, period: &str, submitted_at: &str) -> Self {
         let period = Period::parse(self.cadences.get(tier), period).unwrap();
-        self.records.push(Record {
-            tier,
-            period,
-            submitted_at: at(submitted_at),
-        });
+        self.records.push(Record { tier, period, submitted_at: at(submitted_at) });
         self
     }
 
@@ -88,22 +81,14 @@ fn status(calendar: &Calendar, tier: Tier, period: &str) -> SlotStatus {
 }
 
 fn periods(calendar: &Calendar, tier: Tier) -> Vec<String> {
-    calendar
-        .slots
-        .iter()
-        .filter(|s| s.tier == tier)
-        .map(|s| s.period.to_string())
-        .collect()
+    calendar.slots.iter().filter(|s| s.tier == tier).map(|s| s.period.to_string()).collect()
 }
 
 #[test]
 fn february_has_28_days_five_touching_iso_weeks_and_one_month() {
     let cal = case("2026-02-01", "2026-02-28", "2026-03-02T10:00:00+08:00").eval();
     assert_eq!(periods(&cal, Tier::Daily).len(), 28);
-    assert_eq!(
-        periods(&cal, Tier::Weekly),
-        ["2026-W05", "2026-W06", "2026-W07", "2026-W08", "2026-W09"]
-    );
+    assert_eq!(periods(&cal, Tier::Weekly), ["2026-W05", "2026-W06", "2026-W07", "2026-W08", "2026-W09"]);
     assert_eq!(periods(&cal, Tier::Monthly), ["2026-02"]);
     assert_eq!(cal.summary.count(Tier::Daily, SlotStatus::Missing), 28);
     assert_eq!(cal.summary.count(Tier::Weekly, SlotStatus::Missing), 5);
@@ -123,16 +108,8 @@ fn the_last_second_of_the_day_is_on_time_and_midnight_is_late() {
         .eval();
     assert_eq!(status(&cal, Tier::Daily, "2026-02-02"), SlotStatus::Done);
     assert_eq!(status(&cal, Tier::Daily, "2026-02-03"), SlotStatus::Late);
-    assert_eq!(
-        status(&cal, Tier::Daily, "2026-02-04"),
-        SlotStatus::Done,
-        "the first second of the window counts"
-    );
-    assert_eq!(
-        status(&cal, Tier::Daily, "2026-02-05"),
-        SlotStatus::Missing,
-        "a second early does not count"
-    );
+    assert_eq!(status(&cal, Tier::Daily, "2026-02-04"), SlotStatus::Done, "the first second of the window counts");
+    assert_eq!(status(&cal, Tier::Daily, "2026-02-05"), SlotStatus::Missing, "a second early does not count");
 }
 
 #[test]
@@ -154,20 +131,10 @@ fn records_submitted_after_as_of_do_not_exist_yet() {
         "2026-03-03T09:00:00+08:00",
     );
     assert_eq!(status(&base.eval(), Tier::Daily, "2026-02-10"), SlotStatus::Missing);
-    let later = Case {
-        as_of: at("2026-03-04T00:00:00+08:00"),
-        ..base
-    };
+    let later = Case { as_of: at("2026-03-04T00:00:00+08:00"), ..base };
     assert_eq!(status(&later.eval(), Tier::Daily, "2026-02-10"), SlotStatus::Late);
-    let exactly = Case {
-        as_of: at("2026-03-03T09:00:00+08:00"),
-        ..later
-    };
-    assert_eq!(
-        status(&exactly.eval(), Tier::Daily, "2026-02-10"),
-        SlotStatus::Late,
-        "submitted at as_of exists"
-    );
+    let exactly = Case { as_of: at("2026-03-03T09:00:00+08:00"), ..later };
+    assert_eq!(status(&exactly.eval(), Tier::Daily, "2026-02-10"), SlotStatus::Late, "submitted at as_of exists");
 }
 
 #[test]
@@ -207,11 +174,7 @@ fn closed_weekdays_excuse_their_days_but_not_the_week() {
         .record(Tier::Daily, "2026-02-15", "2026-02-15T10:00:00+08:00")
         .eval();
     assert_eq!(status(&cal, Tier::Daily, "2026-02-08"), SlotStatus::Excused);
-    assert_eq!(
-        status(&cal, Tier::Daily, "2026-02-15"),
-        SlotStatus::Done,
-        "a record on a closed day still counts"
-    );
+    assert_eq!(status(&cal, Tier::Daily, "2026-02-15"), SlotStatus::Done, "a record on a closed day still counts");
     assert_eq!(status(&cal, Tier::Daily, "2026-02-09"), SlotStatus::Missing);
     assert_eq!(status(&cal, Tier::Weekly, "2026-W06"), SlotStatus::Missing);
     assert_eq!(cal.summary.count(Tier::Daily, SlotStatus::Excused), 1);
@@ -219,9 +182,7 @@ fn closed_weekdays_excuse_their_days_but_not_the_week() {
 
 #[test]
 fn future_closed_days_are_excused_not_upcoming() {
-    let cal = case("2026-02-09", "2026-02-16", "2026-02-10T10:00:00+08:00")
-        .closed(chrono::Weekday::Sun)
-        .eval();
+    let cal = case("2026-02-09", "2026-02-16", "2026-02-10T10:00:00+08:00").closed(chrono::Weekday::Sun).eval();
     assert_eq!(status(&cal, Tier::Daily, "2026-02-09"), SlotStatus::Missing);
     assert_eq!(status(&cal, Tier::Daily, "2026-02-10"), SlotStatus::Due);
     assert_eq!(status(&cal, Tier::Daily, "2026-02-11"), SlotStatus::Upcoming);
@@ -235,9 +196,8 @@ fn future_closed_days_are_excused_not_upcoming() {
 #[test]
 fn a_suspension_straddling_week_and_month_boundaries_excuses_only_whole_windows() {
     // Mon 2026-01-26 … Sun 2026-02-08: ISO weeks 5 and 6 entirely, the end of January, the start of February.
-    let cal = case("2026-01-01", "2026-02-28", "2026-03-02T10:00:00+08:00")
-        .suspended("2026-01-26", "2026-02-08")
-        .eval();
+    let cal =
+        case("2026-01-01", "2026-02-28", "2026-03-02T10:00:00+08:00").suspended("2026-01-26", "2026-02-08").eval();
     assert_eq!(status(&cal, Tier::Weekly, "2026-W04"), SlotStatus::Missing);
     assert_eq!(status(&cal, Tier::Weekly, "2026-W05"), SlotStatus::Excused);
     assert_eq!(status(&cal, Tier::Weekly, "2026-W06"), SlotStatus::Excused);
@@ -253,9 +213,8 @@ fn a_suspension_straddling_week_and_month_boundaries_excuses_only_whole_windows(
 
 #[test]
 fn a_fully_suspended_month_is_excused_with_the_weeks_inside_it() {
-    let cal = case("2026-02-01", "2026-02-28", "2026-03-02T10:00:00+08:00")
-        .suspended("2026-02-01", "2026-02-28")
-        .eval();
+    let cal =
+        case("2026-02-01", "2026-02-28", "2026-03-02T10:00:00+08:00").suspended("2026-02-01", "2026-02-28").eval();
     assert_eq!(status(&cal, Tier::Monthly, "2026-02"), SlotStatus::Excused);
     assert_eq!(cal.summary.count(Tier::Daily, SlotStatus::Excused), 28);
     // W05 starts in January and W09 ends in March: open days, so still owed.
@@ -282,10 +241,7 @@ fn iso_week_53_of_2026_is_a_slot_across_the_new_year() {
         .record(Tier::Weekly, "2026-W53", "2027-01-02T17:00:00+08:00")
         .record(Tier::Weekly, "2027-W01", "2027-01-11T08:00:00+08:00")
         .eval();
-    assert_eq!(
-        periods(&cal, Tier::Weekly),
-        ["2026-W51", "2026-W52", "2026-W53", "2027-W01"]
-    );
+    assert_eq!(periods(&cal, Tier::Weekly), ["2026-W51", "2026-W52", "2026-W53", "2027-W01"]);
     assert_eq!(periods(&cal, Tier::Monthly), ["2026-12", "2027-01"]);
     assert_eq!(status(&cal, Tier::Weekly, "2026-W53"), SlotStatus::Done);
     assert_eq!(status(&cal, Tier::Weekly, "2027-W01"), SlotStatus::Late);
@@ -299,10 +255,7 @@ fn custom_cadences_make_their_own_slots() {
         .cadence(Tier::Weekly, "2d")
         .record(Tier::Daily, "2026-02-03#2", "2026-02-03T09:00:00+08:00")
         .eval();
-    assert_eq!(
-        periods(&cal, Tier::Daily),
-        ["2026-02-03#1", "2026-02-03#2", "2026-02-03#3"]
-    );
+    assert_eq!(periods(&cal, Tier::Daily), ["2026-02-03#1", "2026-02-03#2", "2026-02-03#3"]);
     assert_eq!(status(&cal, Tier::Daily, "2026-02-03#1"), SlotStatus::Missing);
     assert_eq!(status(&cal, Tier::Daily, "2026-02-03#2"), SlotStatus::Done);
     assert_eq!(status(&cal, Tier::Daily, "2026-02-03#3"), SlotStatus::Upcoming);

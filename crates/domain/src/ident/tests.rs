@@ -3,13 +3,8 @@
 use super::*;
 
 /// Credit codes of well-known enterprises, as published in their business registrations.
-const CREDIT_CODES: [&str; 5] = [
-    "9144030071526726XG",
-    "914403001922038216",
-    "91330100799655058B",
-    "91110000802100433B",
-    "91350100M000100Y43",
-];
+const CREDIT_CODES: [&str; 5] =
+    ["9144030071526726XG", "914403001922038216", "91330100799655058B", "91110000802100433B", "91350100M000100Y43"];
 
 /// The example of GB 11643-1999 and other numbers of the standard's format.
 const ID_NUMBERS: [&str; 3] = ["11010519491231002X", "440524188001010014", "110101199003074477"];
@@ -32,14 +27,8 @@ fn real_format_id_numbers_are_valid() {
     for id in ID_NUMBERS {
         assert_eq!(IdNumber::parse(id).unwrap().expose(), id);
     }
-    assert_eq!(
-        IdNumber::parse("11010519491231002x").unwrap().expose(),
-        "11010519491231002X"
-    );
-    assert_eq!(
-        IdNumber::parse("11010519491231002X").unwrap().birth_date(),
-        NaiveDate::from_ymd_opt(1949, 12, 31)
-    );
+    assert_eq!(IdNumber::parse("11010519491231002x").unwrap().expose(), "11010519491231002X");
+    assert_eq!(IdNumber::parse("11010519491231002X").unwrap().birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31));
 }
 
 #[test]
@@ -80,62 +69,26 @@ fn every_single_digit_corruption_of_an_id_number_is_caught() {
 fn the_errors_say_what_is_wrong() {
     assert_eq!(
         CreditCode::parse("9144030071526726XA").unwrap_err(),
-        IdentError::Check {
-            standard: "GB 32100-2015",
-            expected: 'G',
-            found: 'A'
-        }
+        IdentError::Check { standard: "GB 32100-2015", expected: 'G', found: 'A' }
     );
     assert_eq!(
         CreditCode::parse("91440300715267260G").unwrap_err().to_string(),
         "校验位错误：按 GB 32100-2015 计算应为“N”，实为“G”"
     );
-    assert!(matches!(
-        CreditCode::parse("914403007152672"),
-        Err(IdentError::Length {
-            expected: 18,
-            actual: 15
-        })
-    ));
+    assert!(matches!(CreditCode::parse("914403007152672"), Err(IdentError::Length { expected: 18, actual: 15 })));
     assert!(matches!(
         CreditCode::parse("9144O30071526726XG"),
-        Err(IdentError::Character {
-            position: 5,
-            found: 'O',
-            ..
-        })
+        Err(IdentError::Character { position: 5, found: 'O', .. })
     ));
-    assert!(matches!(
-        CreditCode::parse("91A4030071526726XG"),
-        Err(IdentError::Character { position: 3, .. })
-    ));
+    assert!(matches!(CreditCode::parse("91A4030071526726XG"), Err(IdentError::Character { position: 3, .. })));
     assert_eq!(
         IdNumber::parse("110105194912310021").unwrap_err(),
-        IdentError::Check {
-            standard: "GB 11643-1999",
-            expected: 'X',
-            found: '1'
-        }
+        IdentError::Check { standard: "GB 11643-1999", expected: 'X', found: '1' }
     );
-    assert_eq!(
-        IdNumber::parse("110105194902300021").unwrap_err(),
-        IdentError::BirthDate("19490230".into())
-    );
-    assert_eq!(
-        IdNumber::parse("990105194912310021").unwrap_err(),
-        IdentError::Province("99".into())
-    );
-    assert!(matches!(
-        IdNumber::parse("1101051949123100X1"),
-        Err(IdentError::Character { position: 17, .. })
-    ));
-    assert!(matches!(
-        IdNumber::parse("身份证号码"),
-        Err(IdentError::Length {
-            expected: 18,
-            actual: 5
-        })
-    ));
+    assert_eq!(IdNumber::parse("110105194902300021").unwrap_err(), IdentError::BirthDate("19490230".into()));
+    assert_eq!(IdNumber::parse("990105194912310021").unwrap_err(), IdentError::Province("99".into()));
+    assert!(matches!(IdNumber::parse("1101051949123100X1"), Err(IdentError::Character { position: 17, .. })));
+    assert!(matches!(IdNumber::parse("身份证号码"), Err(IdentError::Length { expected: 18, actual: 5 })));
 }
 
 #[test]
@@ -149,30 +102,13 @@ fn id_numbers_never_show_in_full() {
 #[test]
 fn recognition_tells_the_two_kinds_apart() {
     assert!(matches!(recognise("9144030071526726XG"), Recognised::CreditCode(_)));
-    assert!(
-        matches!(recognise("914403001922038216"), Recognised::CreditCode(_)),
-        "all digits, no birth date"
-    );
+    assert!(matches!(recognise("914403001922038216"), Recognised::CreditCode(_)), "all digits, no birth date");
     assert!(matches!(recognise("11010519491231002X"), Recognised::IdNumber(_)));
-    assert!(matches!(
-        recognise("110105194912310021"),
-        Recognised::InvalidIdNumber(IdentError::Check { .. })
-    ));
-    assert!(matches!(
-        recognise("9144030071526726XA"),
-        Recognised::InvalidCreditCode(IdentError::Check { .. })
-    ));
-    assert!(matches!(
-        recognise("9144O30071526726XG"),
-        Recognised::InvalidCreditCode(IdentError::Character { .. })
-    ));
-    for neither in [
-        "",
-        "12345",
-        "9144030071526726XG1",
-        "9144030071526726X-",
-        "中华人民共和国统一社会信用代码号码",
-    ] {
+    assert!(matches!(recognise("110105194912310021"), Recognised::InvalidIdNumber(IdentError::Check { .. })));
+    assert!(matches!(recognise("9144030071526726XA"), Recognised::InvalidCreditCode(IdentError::Check { .. })));
+    assert!(matches!(recognise("9144O30071526726XG"), Recognised::InvalidCreditCode(IdentError::Character { .. })));
+    for neither in ["", "12345", "9144030071526726XG1", "9144030071526726X-", "中华人民共和国统一社会信用代码号码"]
+    {
         assert_eq!(recognise(neither), Recognised::Neither, "{neither}");
     }
 }

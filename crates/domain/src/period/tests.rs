@@ -78,23 +78,13 @@ fn custom_periods_must_start_a_window_and_carry_their_duration() {
     let (first, _) = Period::index_range(two_days, day_number(NaiveDate::from_ymd_opt(2026, 2, 3).unwrap()), 0);
     let name = Period::new(two_days, first).to_string();
     assert_eq!(Period::parse(two_days, &name).unwrap().index(), first);
-    let other_day = if name.starts_with("2026-02-03") {
-        "2026-02-04/P2D"
-    } else {
-        "2026-02-03/P2D"
-    };
+    let other_day = if name.starts_with("2026-02-03") { "2026-02-04/P2D" } else { "2026-02-03/P2D" };
     let err = Period::parse(two_days, other_day).unwrap_err();
     assert!(err.to_string().contains("第一天"), "{err}");
     assert!(Period::parse(two_days, "2026-02-03/P3D").is_err() || Period::parse(two_days, "2026-02-04/P3D").is_err());
     assert!(Period::parse(two_days, "2026-02-03").is_err());
-    assert_eq!(
-        p("2m", "2026-01/P2M").window().last_day - p("2m", "2026-01/P2M").window().first_day + 1,
-        59
-    );
-    assert!(
-        Period::parse(c("2m"), "2026-02/P2M").is_err(),
-        "2000-01 anchors two-month windows at odd months"
-    );
+    assert_eq!(p("2m", "2026-01/P2M").window().last_day - p("2m", "2026-01/P2M").window().first_day + 1, 59);
+    assert!(Period::parse(c("2m"), "2026-02/P2M").is_err(), "2000-01 anchors two-month windows at odd months");
 }
 
 #[test]
@@ -116,18 +106,12 @@ fn consecutive_windows_tile_time_without_gaps() {
         let cadence = c(spec);
         let (first, last) = Period::index_range(cadence, 20_000, 20_800);
         for index in first..last {
-            let (a, b) = (
-                Period::new(cadence, index).window(),
-                Period::new(cadence, index + 1).window(),
-            );
+            let (a, b) = (Period::new(cadence, index).window(), Period::new(cadence, index + 1).window());
             assert_eq!(a.end, b.start, "{spec} #{index}");
             assert!(a.start < a.end);
         }
         let w = Period::new(cadence, first).window();
-        assert!(
-            w.first_day <= 20_000 && 20_000 <= w.last_day,
-            "{spec}: the first window touches the first day"
-        );
+        assert!(w.first_day <= 20_000 && 20_000 <= w.last_day, "{spec}: the first window touches the first day");
     }
 }
 
@@ -143,9 +127,6 @@ fn malformed_period_names_are_refused_with_the_name_and_format() {
     ] {
         let err = Period::parse(c(cadence), bad).unwrap_err();
         let text = err.to_string();
-        assert!(
-            text.contains(&format!("\"{bad}\"")) && text.contains(err.expected),
-            "{text}"
-        );
+        assert!(text.contains(&format!("\"{bad}\"")) && text.contains(err.expected), "{text}");
     }
 }

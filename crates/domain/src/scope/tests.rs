@@ -74,10 +74,7 @@ fn either_criterion_is_enough_because_the_seed_says_or() {
 
 #[test]
 fn the_criteria_that_decided_are_reported() {
-    assert_eq!(
-        classify(Channel::Wholesale, 200, 400_000_000),
-        (Scale::Large, true, true)
-    );
+    assert_eq!(classify(Channel::Wholesale, 200, 400_000_000), (Scale::Large, true, true));
     assert_eq!(classify(Channel::Wholesale, 200, 0), (Scale::Large, true, false));
     assert_eq!(classify(Channel::Retail, 0, 5_000_000), (Scale::Medium, false, true));
     assert_eq!(classify(Channel::Retail, 1, 1), (Scale::Small, false, false));
@@ -90,47 +87,15 @@ fn every_product_combination_at_every_scale_under_both_policies() {
         ("none", 5, Category3Policy::Seed, Scale::Small, false, false, false),
         ("none", 5, Category3Policy::Catalogue, Scale::Small, false, false, false),
         ("none", 60, Category3Policy::Seed, Scale::Medium, false, false, false),
-        (
-            "none",
-            60,
-            Category3Policy::Catalogue,
-            Scale::Medium,
-            false,
-            false,
-            false,
-        ),
+        ("none", 60, Category3Policy::Catalogue, Scale::Medium, false, false, false),
         ("none", 400, Category3Policy::Seed, Scale::Large, false, false, false),
-        (
-            "none",
-            400,
-            Category3Policy::Catalogue,
-            Scale::Large,
-            false,
-            false,
-            false,
-        ),
+        ("none", 400, Category3Policy::Catalogue, Scale::Large, false, false, false),
         ("licence", 5, Category3Policy::Seed, Scale::Small, true, true, true),
         ("licence", 5, Category3Policy::Catalogue, Scale::Small, true, true, true),
         ("licence", 60, Category3Policy::Seed, Scale::Medium, true, true, true),
-        (
-            "licence",
-            60,
-            Category3Policy::Catalogue,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
+        ("licence", 60, Category3Policy::Catalogue, Scale::Medium, true, true, true),
         ("licence", 400, Category3Policy::Seed, Scale::Large, true, true, true),
-        (
-            "licence",
-            400,
-            Category3Policy::Catalogue,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
+        ("licence", 400, Category3Policy::Catalogue, Scale::Large, true, true, true),
         ("ccc", 5, Category3Policy::Seed, Scale::Small, true, true, true),
         ("ccc", 5, Category3Policy::Catalogue, Scale::Small, true, true, true),
         ("ccc", 60, Category3Policy::Seed, Scale::Medium, true, true, true),
@@ -138,251 +103,38 @@ fn every_product_combination_at_every_scale_under_both_policies() {
         ("ccc", 400, Category3Policy::Seed, Scale::Large, true, true, true),
         ("ccc", 400, Category3Policy::Catalogue, Scale::Large, true, true, true),
         ("gb-safety", 5, Category3Policy::Seed, Scale::Small, true, false, true),
-        (
-            "gb-safety",
-            5,
-            Category3Policy::Catalogue,
-            Scale::Small,
-            false,
-            false,
-            false,
-        ),
+        ("gb-safety", 5, Category3Policy::Catalogue, Scale::Small, false, false, false),
         ("gb-safety", 60, Category3Policy::Seed, Scale::Medium, true, true, true),
-        (
-            "gb-safety",
-            60,
-            Category3Policy::Catalogue,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
+        ("gb-safety", 60, Category3Policy::Catalogue, Scale::Medium, true, true, true),
         ("gb-safety", 400, Category3Policy::Seed, Scale::Large, true, true, true),
-        (
-            "gb-safety",
-            400,
-            Category3Policy::Catalogue,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
+        ("gb-safety", 400, Category3Policy::Catalogue, Scale::Large, true, true, true),
         ("licence,ccc", 5, Category3Policy::Seed, Scale::Small, true, true, true),
-        (
-            "licence,ccc",
-            5,
-            Category3Policy::Catalogue,
-            Scale::Small,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc",
-            60,
-            Category3Policy::Seed,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc",
-            60,
-            Category3Policy::Catalogue,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc",
-            400,
-            Category3Policy::Seed,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc",
-            400,
-            Category3Policy::Catalogue,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,gb-safety",
-            5,
-            Category3Policy::Seed,
-            Scale::Small,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,gb-safety",
-            5,
-            Category3Policy::Catalogue,
-            Scale::Small,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,gb-safety",
-            60,
-            Category3Policy::Seed,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,gb-safety",
-            60,
-            Category3Policy::Catalogue,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,gb-safety",
-            400,
-            Category3Policy::Seed,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,gb-safety",
-            400,
-            Category3Policy::Catalogue,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
-        (
-            "ccc,gb-safety",
-            5,
-            Category3Policy::Seed,
-            Scale::Small,
-            true,
-            true,
-            true,
-        ),
-        (
-            "ccc,gb-safety",
-            5,
-            Category3Policy::Catalogue,
-            Scale::Small,
-            true,
-            true,
-            true,
-        ),
-        (
-            "ccc,gb-safety",
-            60,
-            Category3Policy::Seed,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
-        (
-            "ccc,gb-safety",
-            60,
-            Category3Policy::Catalogue,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
-        (
-            "ccc,gb-safety",
-            400,
-            Category3Policy::Seed,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
-        (
-            "ccc,gb-safety",
-            400,
-            Category3Policy::Catalogue,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc,gb-safety",
-            5,
-            Category3Policy::Seed,
-            Scale::Small,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc,gb-safety",
-            5,
-            Category3Policy::Catalogue,
-            Scale::Small,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc,gb-safety",
-            60,
-            Category3Policy::Seed,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc,gb-safety",
-            60,
-            Category3Policy::Catalogue,
-            Scale::Medium,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc,gb-safety",
-            400,
-            Category3Policy::Seed,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
-        (
-            "licence,ccc,gb-safety",
-            400,
-            Category3Policy::Catalogue,
-            Scale::Large,
-            true,
-            true,
-            true,
-        ),
+        ("licence,ccc", 5, Category3Policy::Catalogue, Scale::Small, true, true, true),
+        ("licence,ccc", 60, Category3Policy::Seed, Scale::Medium, true, true, true),
+        ("licence,ccc", 60, Category3Policy::Catalogue, Scale::Medium, true, true, true),
+        ("licence,ccc", 400, Category3Policy::Seed, Scale::Large, true, true, true),
+        ("licence,ccc", 400, Category3Policy::Catalogue, Scale::Large, true, true, true),
+        ("licence,gb-safety", 5, Category3Policy::Seed, Scale::Small, true, true, true),
+        ("licence,gb-safety", 5, Category3Policy::Catalogue, Scale::Small, true, true, true),
+        ("licence,gb-safety", 60, Category3Policy::Seed, Scale::Medium, true, true, true),
+        ("licence,gb-safety", 60, Category3Policy::Catalogue, Scale::Medium, true, true, true),
+        ("licence,gb-safety", 400, Category3Policy::Seed, Scale::Large, true, true, true),
+        ("licence,gb-safety", 400, Category3Policy::Catalogue, Scale::Large, true, true, true),
+        ("ccc,gb-safety", 5, Category3Policy::Seed, Scale::Small, true, true, true),
+        ("ccc,gb-safety", 5, Category3Policy::Catalogue, Scale::Small, true, true, true),
+        ("ccc,gb-safety", 60, Category3Policy::Seed, Scale::Medium, true, true, true),
+        ("ccc,gb-safety", 60, Category3Policy::Catalogue, Scale::Medium, true, true, true),
+        ("ccc,gb-safety", 400, Category3Policy::Seed, Scale::Large, true, true, true),
+        ("ccc,gb-safety", 400, Category3Policy::Catalogue, Scale::Large, true, true, true),
+        ("licence,ccc,gb-safety", 5, Category3Policy::Seed, Scale::Small, true, true, true),
+        ("licence,ccc,gb-safety", 5, Category3Policy::Catalogue, Scale::Small, true, true, true),
+        ("licence,ccc,gb-safety", 60, Category3Policy::Seed, Scale::Medium, true, true, true),
+        ("licence,ccc,gb-safety", 60, Category3Policy::Catalogue, Scale::Medium, true, true, true),
+        ("licence,ccc,gb-safety", 400, Category3Policy::Seed, Scale::Large, true, true, true),
+        ("licence,ccc,gb-safety", 400, Category3Policy::Catalogue, Scale::Large, true, true, true),
     ];
     for (list, employees, policy, scale, in_scope, director, officer) in table {
-        let unit = UnitProfile {
-            channel: Channel::Retail,
-            employees,
-            revenue_yuan: 0,
-            products: products(list),
-        };
+        let unit = UnitProfile { channel: Channel::Retail, employees, revenue_yuan: 0, products: products(list) };
         let a = assess(&unit, policy);
         let case = format!("{list}, {employees} employees, {policy:?}");
         assert_eq!(a.scale, scale, "{case}");
@@ -394,12 +146,8 @@ fn every_product_combination_at_every_scale_under_both_policies() {
 
 #[test]
 fn a_small_shop_selling_only_standard_products_needs_officers_but_no_director_by_the_seed() {
-    let unit = UnitProfile {
-        channel: Channel::Retail,
-        employees: 3,
-        revenue_yuan: 800_000,
-        products: products("gb-safety"),
-    };
+    let unit =
+        UnitProfile { channel: Channel::Retail, employees: 3, revenue_yuan: 800_000, products: products("gb-safety") };
     let seed = assess(&unit, Category3Policy::Seed);
     assert!(seed.in_scope && seed.officer_required && !seed.director_required);
     assert!(seed.basis.contains(&Basis::Category3SmallSeed));
@@ -411,29 +159,13 @@ fn a_small_shop_selling_only_standard_products_needs_officers_but_no_director_by
 
 #[test]
 fn the_basis_reads_in_chinese_and_names_the_deciding_figures() {
-    let unit = UnitProfile {
-        channel: Channel::Wholesale,
-        employees: 5,
-        revenue_yuan: 100_000_000,
-        products: products("ccc"),
-    };
+    let unit =
+        UnitProfile { channel: Channel::Wholesale, employees: 5, revenue_yuan: 100_000_000, products: products("ccc") };
     let a = assess(&unit, Category3Policy::Seed);
     let text: Vec<String> = a.basis.iter().map(ToString::to_string).collect();
-    assert!(
-        text[0].contains("批发单位") && text[0].contains("100,000,000 元"),
-        "{}",
-        text[0]
-    );
-    assert!(
-        text[0].contains("营业收入达到50,000,000元以上") && text[0].contains("中型"),
-        "{}",
-        text[0]
-    );
-    assert!(
-        text[1].contains("强制性产品认证") && text[1].contains("质量安全总监"),
-        "{}",
-        text[1]
-    );
+    assert!(text[0].contains("批发单位") && text[0].contains("100,000,000 元"), "{}", text[0]);
+    assert!(text[0].contains("营业收入达到50,000,000元以上") && text[0].contains("中型"), "{}", text[0]);
+    assert!(text[1].contains("强制性产品认证") && text[1].contains("质量安全总监"), "{}", text[1]);
     assert!(text[2].contains("质量安全员"), "{}", text[2]);
 }
 

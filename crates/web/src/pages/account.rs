@@ -49,14 +49,10 @@ fn login_page(
     throttled: Option<String>,
     status: StatusCode,
 ) -> Response {
-    let token = cookie(headers, LOGIN_CSRF_COOKIE)
-        .map(str::to_owned)
-        .unwrap_or_else(|| random_hex(state.entropy.as_ref(), 16));
+    let token =
+        cookie(headers, LOGIN_CSRF_COOKIE).map(str::to_owned).unwrap_or_else(|| random_hex(state.entropy.as_ref(), 16));
     let page = LoginPage {
-        layout: Layout {
-            title: "登录".into(),
-            ..Layout::default()
-        },
+        layout: Layout { title: "登录".into(), ..Layout::default() },
         login_csrf: token.clone(),
         next: safe_next(next),
         username: username.to_owned(),
@@ -64,9 +60,7 @@ fn login_page(
         throttled,
     };
     let mut response = render(status, &page);
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(state, LOGIN_CSRF_COOKIE, &token, 3600));
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(state, LOGIN_CSRF_COOKIE, &token, 3600));
     response
 }
 
@@ -80,15 +74,7 @@ pub async fn login_form(
     if ctx.user.is_some() {
         return Redirect::to("/").into_response();
     }
-    login_page(
-        &state,
-        &headers,
-        q.next.as_deref().unwrap_or("/"),
-        "",
-        FieldErrors::default(),
-        None,
-        StatusCode::OK,
-    )
+    login_page(&state, &headers, q.next.as_deref().unwrap_or("/"), "", FieldErrors::default(), None, StatusCode::OK)
 }
 
 /// `POST /login`.
@@ -101,36 +87,18 @@ pub async fn login(
     let (username, password, next) = (fields.get("username"), fields.get("password"), fields.get("next"));
     match usecases::login(&state, username, password, &addr).await {
         Ok((session_cookie, _, user)) => {
-            let to = if user.must_change_password {
-                "/account/password".to_owned()
-            } else {
-                safe_next(next)
-            };
+            let to = if user.must_change_password { "/account/password".to_owned() } else { safe_next(next) };
             let mut response = Redirect::to(&to).into_response();
             response.headers_mut().append(header::SET_COOKIE, session_cookie);
-            response
-                .headers_mut()
-                .append(header::SET_COOKIE, set_cookie(&state, LOGIN_CSRF_COOKIE, "", 0));
+            response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, LOGIN_CSRF_COOKIE, "", 0));
             response
         }
-        Err(AppError::Invalid(errors)) => login_page(
-            &state,
-            &headers,
-            next,
-            username,
-            errors,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(AppError::TooManyRequests(m)) => login_page(
-            &state,
-            &headers,
-            next,
-            username,
-            FieldErrors::default(),
-            Some(m),
-            StatusCode::TOO_MANY_REQUESTS,
-        ),
+        Err(AppError::Invalid(errors)) => {
+            login_page(&state, &headers, next, username, errors, None, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(AppError::TooManyRequests(m)) => {
+            login_page(&state, &headers, next, username, FieldErrors::default(), Some(m), StatusCode::TOO_MANY_REQUESTS)
+        }
         Err(e) => super::PageError(e).into_response(),
     }
 }
@@ -141,9 +109,7 @@ pub async fn logout(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         state.store.delete_session(&s.id_hash).await?;
     }
     let mut response = Redirect::to("/login").into_response();
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));
     Ok(response)
 }
 
@@ -181,13 +147,7 @@ pub async fn home(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         display_name: user.display_name.clone(),
         units,
         jurisdiction_units,
-        jurisdictions: ctx
-            .subject
-            .jurisdictions
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("、"),
+        jurisdictions: ctx.subject.jurisdictions.iter().map(ToString::to_string).collect::<Vec<_>>().join("、"),
         can_create,
     };
     Ok(render(StatusCode::OK, &page))
@@ -206,11 +166,7 @@ pub async fn password_form(Extension(ctx): Extension<Ctx>) -> PageResult {
     let must_change = ctx.user()?.must_change_password;
     Ok(render(
         StatusCode::OK,
-        &PasswordPage {
-            layout: Layout::new(&ctx, "修改密码"),
-            must_change,
-            errors: FieldErrors::default(),
-        },
+        &PasswordPage { layout: Layout::new(&ctx, "修改密码"), must_change, errors: FieldErrors::default() },
     ))
 }
 
@@ -220,14 +176,7 @@ pub async fn change_password(
     Extension(ctx): Extension<Ctx>,
     fields: Fields,
 ) -> PageResult {
-    match usecases::change_password(
-        &state,
-        &ctx,
-        fields.get("current"),
-        fields.get("new"),
-        fields.get("confirm"),
-    )
-    .await
+    match usecases::change_password(&state, &ctx, fields.get("current"), fields.get("new"), fields.get("confirm")).await
     {
         Ok(()) => {
             let user_id = ctx.user()?.id;
@@ -240,11 +189,7 @@ pub async fn change_password(
             let must_change = ctx.user()?.must_change_password;
             Ok(render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &PasswordPage {
-                    layout: Layout::new(&ctx, "修改密码"),
-                    must_change,
-                    errors,
-                },
+                &PasswordPage { layout: Layout::new(&ctx, "修改密码"), must_change, errors },
             ))
         }
         Err(e) => Err(e.into()),

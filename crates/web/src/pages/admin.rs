@@ -44,15 +44,7 @@ async fn page(
 
 /// `GET /admin/accounts`.
 pub async fn accounts(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
-    page(
-        &state,
-        &ctx,
-        StatusCode::OK,
-        AccountForm::default(),
-        FieldErrors::default(),
-        None,
-    )
-    .await
+    page(&state, &ctx, StatusCode::OK, AccountForm::default(), FieldErrors::default(), None).await
 }
 
 /// `POST /admin/accounts`: the one-time password is shown on this response only.
@@ -65,15 +57,7 @@ pub async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx
     };
     match usecases::admin_create_account(&state, &form).await {
         Ok(account) => {
-            page(
-                &state,
-                &ctx,
-                StatusCode::OK,
-                AccountForm::default(),
-                FieldErrors::default(),
-                Some(account),
-            )
-            .await
+            page(&state, &ctx, StatusCode::OK, AccountForm::default(), FieldErrors::default(), Some(account)).await
         }
         Err(AppError::Invalid(errors)) => {
             page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, form, errors, None).await
@@ -89,13 +73,5 @@ pub async fn reset(
     Path(user_id): Path<i64>,
 ) -> PageResult {
     let account = usecases::admin_reset_password(&state, user_id).await?;
-    page(
-        &state,
-        &ctx,
-        StatusCode::OK,
-        AccountForm::default(),
-        FieldErrors::default(),
-        Some(account),
-    )
-    .await
+    page(&state, &ctx, StatusCode::OK, AccountForm::default(), FieldErrors::default(), Some(account)).await
 }

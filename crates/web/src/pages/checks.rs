@@ -46,11 +46,7 @@ pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
                 SlotStatus::Late | SlotStatus::Due => "warn",
                 SlotStatus::Missing | SlotStatus::Upcoming => "bad",
             };
-            let mine = checks
-                .iter()
-                .filter(|c| c.period == period)
-                .map(|c| (c.id, c.zero_risk))
-                .collect();
+            let mine = checks.iter().filter(|c| c.period == period).map(|c| (c.id, c.zero_risk)).collect();
             (period, slot.status.label(), css, mine)
         })
         .collect();
@@ -95,26 +91,13 @@ async fn form_page(
         .items
         .iter()
         .enumerate()
-        .map(|(i, it)| {
-            (
-                i,
-                it.risk_point.clone(),
-                it.item.clone(),
-                it.result.clone(),
-                it.note.clone(),
-            )
-        })
+        .map(|(i, it)| (i, it.risk_point.clone(), it.item.clone(), it.result.clone(), it.note.clone()))
         .collect();
     let page = CheckFormPage {
         layout: Layout::for_unit(state, ctx, "日管控检查").await?,
         unit_id: ctx.unit_id()?,
         period: form.period.clone(),
-        version: state
-            .store
-            .risk_list_versions(ctx.unit_id()?)
-            .await?
-            .first()
-            .map(|v| v.version),
+        version: state.store.risk_list_versions(ctx.unit_id()?).await?.first().map(|v| v.version),
         amends: form.amends,
         items,
         check_note: form.note.clone(),
@@ -134,11 +117,7 @@ pub async fn new_form(
     let period = q.period.unwrap_or_else(|| state.clock.today().to_string());
     let items = match q.amends {
         Some(original) => {
-            let check = state
-                .store
-                .daily_check(unit_id, original)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let check = state.store.daily_check(unit_id, original).await?.ok_or(AppError::NotFound)?;
             check
                 .items
                 .into_iter()
@@ -167,12 +146,7 @@ pub async fn new_form(
             })
             .collect(),
     };
-    let form = DailyCheckForm {
-        period,
-        items,
-        note: String::new(),
-        amends: q.amends,
-    };
+    let form = DailyCheckForm { period, items, note: String::new(), amends: q.amends };
     form_page(&state, &ctx, StatusCode::OK, &form, FieldErrors::default()).await
 }
 
@@ -224,24 +198,12 @@ pub async fn show(
 ) -> PageResult {
     let unit_id = ctx.unit_id()?;
     let check = state.store.daily_check(unit_id, id).await?.ok_or(AppError::NotFound)?;
-    let amended_by = state
-        .store
-        .daily_checks(unit_id, 500)
-        .await?
-        .iter()
-        .filter(|c| c.amends == Some(id))
-        .map(|c| c.id)
-        .collect();
+    let amended_by =
+        state.store.daily_checks(unit_id, 500).await?.iter().filter(|c| c.amends == Some(id)).map(|c| c.id).collect();
     let page = CheckPage {
         layout: Layout::for_unit(&state, &ctx, "检查记录").await?,
         unit_id,
-        items: check
-            .items
-            .iter()
-            .cloned()
-            .enumerate()
-            .map(|(i, it)| (i + 1, it))
-            .collect(),
+        items: check.items.iter().cloned().enumerate().map(|(i, it)| (i + 1, it)).collect(),
         submitted: view::local(check.created_at),
         check,
         amended_by,

@@ -65,10 +65,7 @@ pub async fn risk_list(
         list,
         rows,
         can_edit: authorize(&ctx.subject, Action::EditRiskList, ctx.unit) == Decision::Allow,
-        versions: versions
-            .into_iter()
-            .map(|v| (v.version, v.note, v.created_by, view::local(v.created_at)))
-            .collect(),
+        versions: versions.into_iter().map(|v| (v.version, v.note, v.created_by, view::local(v.created_at))).collect(),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -124,21 +121,8 @@ async fn edit_page(
 
 /// `GET /units/{unit_id}/risk-list/edit`.
 pub async fn risk_edit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
-    let rows = state
-        .store
-        .risk_list(ctx.unit_id()?, None)
-        .await?
-        .map(|l| l.rows)
-        .unwrap_or_default();
-    edit_page(
-        &state,
-        &ctx,
-        StatusCode::OK,
-        rows,
-        String::new(),
-        FieldErrors::default(),
-    )
-    .await
+    let rows = state.store.risk_list(ctx.unit_id()?, None).await?.map(|l| l.rows).unwrap_or_default();
+    edit_page(&state, &ctx, StatusCode::OK, rows, String::new(), FieldErrors::default()).await
 }
 
 /// The rows of the edit form: the columns zipped, blank rows and rows marked for removal dropped.
@@ -189,30 +173,15 @@ pub async fn risk_save(State(state): State<AppState>, Extension(ctx): Extension<
         let Some(t) = state.reference.template(template) else {
             let mut errors = FieldErrors::default();
             errors.add("template", "未知的模板");
-            return edit_page(
-                &state,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                rows,
-                fields.get("note").into(),
-                errors,
-            )
-            .await;
+            return edit_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, rows, fields.get("note").into(), errors)
+                .await;
         };
         rows.extend(usecases::rows_of_template(t));
     }
     match usecases::save_risk_list(&state, &ctx, unit_id, &rows, fields.get("note")).await {
         Ok(_) => Ok(Redirect::to(&format!("/units/{unit_id}/risk-list")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            edit_page(
-                &state,
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                rows,
-                fields.get("note").into(),
-                errors,
-            )
-            .await
+            edit_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, rows, fields.get("note").into(), errors).await
         }
         Err(e) => Err(e.into()),
     }
@@ -272,12 +241,7 @@ pub async fn duty_edit(
 ) -> PageResult {
     let kind = DutyKind::parse(&kind).ok_or(AppError::NotFound)?;
     let unit_id = ctx.unit_id()?;
-    let body = state
-        .store
-        .duty_text(unit_id, kind, None)
-        .await?
-        .map(|d| d.body)
-        .unwrap_or_default();
+    let body = state.store.duty_text(unit_id, kind, None).await?.map(|d| d.body).unwrap_or_default();
     let page = DutyEditPage {
         layout: Layout::for_unit(&state, &ctx, kind.title()).await?,
         unit_id,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod checks;
+pub mod hazards;
 pub mod lists;
 pub mod people;
 pub mod units;
@@ -51,14 +52,7 @@ impl Layout {
     pub async fn for_unit(state: &AppState, ctx: &Ctx, title: &str) -> Result<Self, AppError> {
         let mut layout = Self::new(ctx, title);
         if let Some(u) = ctx.unit {
-            let name = state
-                .store
-                .units_named(&[u.id])
-                .await?
-                .into_iter()
-                .next()
-                .map(|(_, n)| n)
-                .unwrap_or_default();
+            let name = state.store.units_named(&[u.id]).await?.into_iter().next().map(|(_, n)| n).unwrap_or_default();
             layout.unit = Some((u.id, name));
         }
         Ok(layout)
@@ -120,10 +114,7 @@ pub fn error_page(e: &AppError) -> Response {
         _ => "无法完成操作",
     };
     let page = ErrorPage {
-        layout: Layout {
-            title: heading.to_owned(),
-            ..Layout::default()
-        },
+        layout: Layout { title: heading.to_owned(), ..Layout::default() },
         heading: heading.to_owned(),
         message: e.public_message(),
         code: e.code(),
@@ -146,11 +137,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         Ok(()) => Json(serde_json::json!({"status": "ok"})).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({"status": "unavailable"})),
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable"}))).into_response()
         }
     }
 }
@@ -158,10 +145,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
 /// `GET /static/app.css`.
 pub async fn stylesheet() -> Response {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/app.css"),
     )
         .into_response()

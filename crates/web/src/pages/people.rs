@@ -44,12 +44,8 @@ struct PeopleExtras {
 async fn people_page(state: &AppState, ctx: &Ctx, status: StatusCode, extras: PeopleExtras) -> PageResult {
     let unit_id = ctx.unit_id()?;
     let people = state.store.people(unit_id).await?;
-    let (current, history): (Vec<_>, Vec<_>) = state
-        .store
-        .appointments(unit_id)
-        .await?
-        .into_iter()
-        .partition(|a| a.to.is_none());
+    let (current, history): (Vec<_>, Vec<_>) =
+        state.store.appointments(unit_id).await?.into_iter().partition(|a| a.to.is_none());
     let mut layout = Layout::for_unit(state, ctx, "人员与任命").await?;
     layout.notice = extras.notice;
     let page = PeoplePage {
@@ -98,12 +94,7 @@ pub async fn add(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, 
         phone: fields.get("phone").into(),
     };
     let result = usecases::add_person(&state, ctx.unit_id()?, &person).await;
-    after(&state, &ctx, result, |errors| PeopleExtras {
-        person,
-        errors,
-        ..PeopleExtras::default()
-    })
-    .await
+    after(&state, &ctx, result, |errors| PeopleExtras { person, errors, ..PeopleExtras::default() }).await
 }
 
 /// `POST /units/{unit_id}/appointments`.
@@ -116,12 +107,7 @@ pub async fn appoint(State(state): State<AppState>, Extension(ctx): Extension<Ct
         reason: fields.get("reason").into(),
     };
     let result = usecases::appoint(&state, &ctx, ctx.unit_id()?, &appoint).await;
-    after(&state, &ctx, result, |errors| PeopleExtras {
-        appoint,
-        errors,
-        ..PeopleExtras::default()
-    })
-    .await
+    after(&state, &ctx, result, |errors| PeopleExtras { appoint, errors, ..PeopleExtras::default() }).await
 }
 
 /// `POST /units/{unit_id}/appointments/{appointment_id}/end`.
@@ -133,11 +119,7 @@ pub async fn end(
 ) -> PageResult {
     let result =
         usecases::end_appointment(&state, ctx.unit_id()?, id, fields.get("to"), fields.get("end_reason")).await;
-    after(&state, &ctx, result, |errors| PeopleExtras {
-        errors,
-        ..PeopleExtras::default()
-    })
-    .await
+    after(&state, &ctx, result, |errors| PeopleExtras { errors, ..PeopleExtras::default() }).await
 }
 
 /// `POST /units/{unit_id}/people/{person_id}/account`: shows the one-time password once, on this response only.
@@ -153,20 +135,11 @@ pub async fn create_account(
                 &state,
                 &ctx,
                 StatusCode::OK,
-                PeopleExtras {
-                    new_account: Some(account),
-                    ..PeopleExtras::default()
-                },
+                PeopleExtras { new_account: Some(account), ..PeopleExtras::default() },
             )
             .await
         }
-        other => {
-            after(&state, &ctx, other, |errors| PeopleExtras {
-                errors,
-                ..PeopleExtras::default()
-            })
-            .await
-        }
+        other => after(&state, &ctx, other, |errors| PeopleExtras { errors, ..PeopleExtras::default() }).await,
     }
 }
 
@@ -213,15 +186,7 @@ async fn training_page(
 
 /// `GET /units/{unit_id}/training`.
 pub async fn training(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
-    training_page(
-        &state,
-        &ctx,
-        StatusCode::OK,
-        TrainingForm::default(),
-        FieldErrors::default(),
-        None,
-    )
-    .await
+    training_page(&state, &ctx, StatusCode::OK, TrainingForm::default(), FieldErrors::default(), None).await
 }
 
 /// `POST /units/{unit_id}/training`.

@@ -44,12 +44,7 @@ fn catalogue_views(state: &AppState, selected: &[String]) -> Vec<CatalogueView> 
                 })
                 .collect();
             let open = categories.iter().any(|(code, _, _)| selected.contains(code));
-            CatalogueView {
-                title: c.title.clone(),
-                version: c.version.clone(),
-                open,
-                categories,
-            }
+            CatalogueView { title: c.title.clone(), version: c.version.clone(), open, categories }
         })
         .collect()
 }
@@ -138,6 +133,11 @@ struct DashboardPage {
     risk_version: Option<i64>,
     can_edit_profile: bool,
     steps: Vec<(&'static str, bool, String)>,
+    today_check: &'static str,
+    today_done: bool,
+    open_hazards: usize,
+    overdue_hazards: usize,
+    notifications: Vec<(i64, String)>,
 }
 
 fn names(v: Vec<String>) -> String {
@@ -149,29 +149,39 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
     let unit_id = ctx.unit_id()?;
     let o = usecases::overview(&state, unit_id).await?;
     let today = state.clock.today();
-    let risk_version = state
-        .store
-        .risk_list_versions(unit_id)
-        .await?
-        .first()
-        .map(|v| v.version);
+    let risk_version = state.store.risk_list_versions(unit_id).await?.first().map(|v| v.version);
     let can_edit_profile = authorize(&ctx.subject, Action::EditUnitProfile, ctx.unit) == Decision::Allow;
     let passed = state.store.trainings(unit_id).await?.iter().any(|t| t.passed);
     let base = format!("/units/{unit_id}");
     let steps = vec![
         ("登记单位信息与产品类别", true, format!("{base}/profile")),
         ("录入人员，记录其培训考核结果", passed, format!("{base}/training")),
-        (
-            "任命质量安全总监、质量安全员",
-            o.staffing.is_staffed(),
-            format!("{base}/people"),
-        ),
+        ("任命质量安全总监、质量安全员", o.staffing.is_staffed(), format!("{base}/people")),
         ("确认风险管控清单", risk_version.is_some(), format!("{base}/risk-list")),
         ("确认岗位职责", true, format!("{base}/duties")),
     ];
     let mut layout = Layout::for_unit(&state, &ctx, &o.unit.name).await?;
     layout.title.clone_from(&o.unit.name);
+    let today_slot = usecases::daily_calendar(&state, unit_id, 1).await?.into_iter().next();
+    let hazards = state.store.hazards(unit_id).await?;
+    let open: Vec<_> = hazards.iter().filter(|h| h.status != zhian_domain::hazard::HazardStatus::Closed).collect();
+    let overdue_hazards = open.iter().filter(|h| zhian_domain::hazard::overdue(h.status, h.deadline, today)).count();
+    let user_id = ctx.user()?.id;
+    let notifications = state
+        .store
+        .notifications(user_id)
+        .await?
+        .into_iter()
+        .filter(|n| n.unit_id == unit_id)
+        .map(|n| (n.id, n.message))
+        .collect();
     let page = DashboardPage {
+        today_check: today_slot.map_or("—", |s| s.status.label()),
+        today_done: today_slot
+            .is_some_and(|s| matches!(s.status, zhian_domain::SlotStatus::Done | zhian_domain::SlotStatus::Late)),
+        open_hazards: open.len(),
+        overdue_hazards,
+        notifications,
         layout,
         channel: o.unit.channel.label(),
         scale: o.assessment.scale.label(),

@@ -10,7 +10,7 @@ use axum::http::{Request, Response, StatusCode, header};
 use chrono::{DateTime, Utc};
 use tower::ServiceExt;
 use zhian_domain::entropy::Seeded;
-use zhian_domain::time::FixedClock;
+use zhian_domain::time::{Clock as _, FixedClock};
 use zhian_store::models::{NewUser, Session};
 use zhian_store::{Sealer, Store};
 use zhian_web::{AppState, Settings, auth};
@@ -18,9 +18,7 @@ use zhian_web::{AppState, Settings, auth};
 static SEQ: AtomicU64 = AtomicU64::new(0);
 
 pub fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-03-02T10:00:00+08:00")
-        .unwrap()
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-03-02T10:00:00+08:00").unwrap().with_timezone(&Utc)
 }
 
 /// One application over its own database.
@@ -49,19 +47,11 @@ impl Reply {
     }
 
     pub fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
     }
 
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .collect()
+        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
     }
 }
 
@@ -83,9 +73,7 @@ impl TestApp {
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.join("zhian.db").display());
         let entropy = Arc::new(Seeded::new(SEQ.fetch_add(1, Ordering::Relaxed)));
-        let store = Store::open(&url, Sealer::new(&[7; 32], entropy.clone()), now())
-            .await
-            .unwrap();
+        let store = Store::open(&url, Sealer::new(&[7; 32], entropy.clone()), now()).await.unwrap();
         let clock = Arc::new(FixedClock::new(now()));
         let log_key = {
             use rand_chacha::rand_core::SeedableRng;
@@ -103,11 +91,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = to_bytes(response.into_body(), 10 << 20).await.unwrap();
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 
     pub async fn get(&self, path: &str, login: Option<&Login>) -> Reply {
@@ -124,9 +108,7 @@ impl TestApp {
         if let Some(l) = login {
             pairs.push(("_csrf", &l.csrf));
         }
-        let body: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
         let mut r = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(l) = login {
             r = r.header(header::COOKIE, &l.cookie);
@@ -136,10 +118,7 @@ impl TestApp {
 
     /// A JSON call; the CSRF header is added when signed in.
     pub async fn json(&self, method: &str, path: &str, login: Option<&Login>, body: serde_json::Value) -> Reply {
-        let mut r = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/json");
+        let mut r = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, "application/json");
         if let Some(l) = login {
             r = r.header(header::COOKIE, &l.cookie).header("x-csrf-token", &l.csrf);
         }
@@ -167,15 +146,11 @@ impl TestApp {
             id_hash: auth::token_hash(&token),
             user_id,
             csrf_token: csrf.clone(),
-            created_at: now(),
-            expires_at: now() + chrono::Duration::hours(8),
+            created_at: self.clock.now(),
+            expires_at: self.clock.now() + chrono::Duration::hours(8),
         };
         self.state.store.create_session(&session).await.unwrap();
-        Login {
-            user_id,
-            cookie: format!("{}={token}", auth::SESSION_COOKIE),
-            csrf,
-        }
+        Login { user_id, cookie: format!("{}={token}", auth::SESSION_COOKIE), csrf }
     }
 
     /// A unit created through the API by `principal`; returns its id.
@@ -193,35 +168,16 @@ impl TestApp {
     /// Adds a person with a passed assessment and appoints them; returns (person id, appointment id).
     pub async fn staff(&self, principal: &Login, unit: i64, name: &str, post: &str) -> (i64, i64) {
         let r = self
-            .json(
-                "POST",
-                &format!("/api/v1/units/{unit}/people"),
-                Some(principal),
-                serde_json::json!({"name": name}),
-            )
+            .json("POST", &format!("/api/v1/units/{unit}/people"), Some(principal), serde_json::json!({"name": name}))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let person = r.json()["id"].as_i64().unwrap();
         let training = serde_json::json!({"person_id": person, "date": "2026-02-20", "content": "法规与标准", "hours": 2, "score": 90, "passed": true});
-        let r = self
-            .json(
-                "POST",
-                &format!("/api/v1/units/{unit}/trainings"),
-                Some(principal),
-                training,
-            )
-            .await;
+        let r = self.json("POST", &format!("/api/v1/units/{unit}/trainings"), Some(principal), training).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         let appoint =
             serde_json::json!({"person_id": person, "post": post, "employment": "part_time", "from": "2026-03-01"});
-        let r = self
-            .json(
-                "POST",
-                &format!("/api/v1/units/{unit}/appointments"),
-                Some(principal),
-                appoint,
-            )
-            .await;
+        let r = self.json("POST", &format!("/api/v1/units/{unit}/appointments"), Some(principal), appoint).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         (person, r.json()["id"].as_i64().unwrap())
     }
