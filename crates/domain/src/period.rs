@@ -125,6 +125,20 @@ impl Period {
         }
     }
 
+    /// The period of `cadence` whose window holds the instant (Unix seconds).
+    #[must_use]
+    pub fn containing(cadence: Cadence, unix_secs: i64) -> Self {
+        let day = (unix_secs + i64::from(time::SHANGHAI_OFFSET_SECS)).div_euclid(SECS_PER_DAY);
+        let (first, last) = Self::index_range(cadence, day, day);
+        (first..=last)
+            .map(|i| Self::new(cadence, i))
+            .find(|p| {
+                let w = p.window();
+                w.start <= unix_secs && unix_secs < w.end
+            })
+            .unwrap_or_else(|| Self::new(cadence, first))
+    }
+
     /// The span of this period.
     #[must_use]
     pub fn window(&self) -> Window {

@@ -36,6 +36,8 @@ pub mod kind {
     pub const DAILY_CHECK: &str = "daily_check";
     /// A step on a hazard.
     pub const HAZARD_EVENT: &str = "hazard_event";
+    /// A suspension of business (停业).
+    pub const SUSPENSION: &str = "suspension";
 }
 
 /// The appointment row a leaf is built from, with its unit's credit code and its author's username.
@@ -154,6 +156,32 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
             let day =
                 zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(instant(at))).unwrap_or_default();
             (content, day.to_string(), at, r.try_get("username")?, r.try_get("credit_code")?)
+        }
+        kind::SUSPENSION => {
+            let Some(r) = sqlx::query(
+                "select s.id, s.from_date, s.to_date, s.reason, s.created_at, un.credit_code, au.username \
+                 from suspensions s join units un on un.id = s.unit_id join users au on au.id = s.created_by where s.id = $1",
+            )
+            .bind(record_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            else {
+                return Ok(None);
+            };
+            let (from, to): (String, String) = (r.try_get("from_date")?, r.try_get("to_date")?);
+            let content = jcs_string_object(&[
+                ("from", &from),
+                ("reason", &r.try_get::<String, _>("reason")?),
+                ("suspension", &r.try_get::<i64, _>("id")?.to_string()),
+                ("to", &to),
+            ]);
+            (
+                content,
+                format!("{from}/{to}"),
+                r.try_get::<i64, _>("created_at")?,
+                r.try_get("username")?,
+                r.try_get("credit_code")?,
+            )
         }
         _ => return Ok(None),
     };

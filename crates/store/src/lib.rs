@@ -18,6 +18,7 @@ pub mod models;
 mod people;
 mod records;
 mod seal;
+pub mod settings;
 mod units;
 mod users;
 

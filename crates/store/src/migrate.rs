@@ -34,6 +34,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_hazard_events.sql"),
         include_str!("../migrations/postgres/0004_hazard_events.sql"),
     ),
+    (
+        5,
+        "unit_settings",
+        include_str!("../migrations/sqlite/0005_unit_settings.sql"),
+        include_str!("../migrations/postgres/0005_unit_settings.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -587,3 +587,52 @@ pub async fn notifications(State(state): State<AppState>, Extension(ctx): Extens
     let list = state.store.notifications(ctx.user()?.id).await?;
     ok(StatusCode::OK, list.iter().map(|n| json!({"id": n.id, "unit_id": n.unit_id, "message": n.message, "link": n.link, "created_at": n.created_at.to_rfc3339()})).collect::<Vec<_>>())
 }
+
+/// `GET /api/v1/units/{unit_id}/settings`.
+pub async fn settings(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let s = state.store.unit_settings(ctx.unit_id()?).await?;
+    ok(
+        StatusCode::OK,
+        json!({
+            "closed_weekdays": zhian_store::settings::format_weekdays(s.closed).split(',').filter(|d| !d.is_empty()).collect::<Vec<_>>(),
+            "daily_cadence": s.cadences.daily.to_string(), "weekly_cadence": s.cadences.weekly.to_string(),
+            "monthly_cadence": s.cadences.monthly.to_string(),
+            "record_names": {"daily": s.record_name(zhian_domain::Tier::Daily), "weekly": s.record_name(zhian_domain::Tier::Weekly),
+                             "monthly": s.record_name(zhian_domain::Tier::Monthly)},
+        }),
+    )
+}
+
+/// `PUT /api/v1/units/{unit_id}/settings`: cadences less frequent than the law allows are refused with the reason.
+pub async fn update_settings(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(form): ApiJson<usecases::SettingsForm>,
+) -> ApiResult {
+    usecases::update_settings(&state, ctx.unit_id()?, &form).await?;
+    settings(State(state), Extension(ctx)).await
+}
+
+/// `GET /api/v1/units/{unit_id}/suspensions`.
+pub async fn suspensions(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let list = state.store.suspensions(ctx.unit_id()?).await?;
+    ok(StatusCode::OK, list.iter().map(|s| json!({"id": s.id, "from": s.from.to_string(), "to": s.to.to_string(), "reason": s.reason, "created_by": s.created_by})).collect::<Vec<_>>())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SuspensionBody {
+    from: String,
+    to: String,
+    reason: String,
+}
+
+/// `POST /api/v1/units/{unit_id}/suspensions`.
+pub async fn add_suspension(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(b): ApiJson<SuspensionBody>,
+) -> ApiResult {
+    let id = usecases::add_suspension(&state, &ctx, ctx.unit_id()?, &b.from, &b.to, &b.reason).await?;
+    ok(StatusCode::CREATED, json!({"id": id}))
+}

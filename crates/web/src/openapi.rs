@@ -44,6 +44,14 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
             ("提交日管控检查（质量安全员）；不符合项自动登记为风险隐患", Some("DailyCheckInput"), "Object")
         }
         ("GET", "/api/v1/units/{unit_id}/daily-checks/{check_id}") => ("一条检查记录及其检查项", None, "Object"),
+        ("GET", "/api/v1/units/{unit_id}/settings") => ("休息日、各层级频次与记录名称", None, "Object"),
+        ("PUT", "/api/v1/units/{unit_id}/settings") => {
+            ("设置休息日、频次（不得低于法定频次）与记录名称", Some("SettingsInput"), "Object")
+        }
+        ("GET", "/api/v1/units/{unit_id}/suspensions") => ("停业登记", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/suspensions") => {
+            ("登记停业（记入透明日志）", Some("SuspensionInput"), "Created")
+        }
         ("GET", "/api/v1/units/{unit_id}/hazards") => ("风险隐患（含是否逾期）", None, "Object"),
         ("GET", "/api/v1/units/{unit_id}/hazards/{hazard_id}") => ("一个风险隐患及其处置记录", None, "Object"),
         ("POST", "/api/v1/units/{unit_id}/hazards/{hazard_id}/steps") => {
@@ -107,6 +115,10 @@ fn schemas() -> Value {
         "DutyText": s(json!({"kind": text, "title": text, "version": int, "body": text}), &["kind", "version", "body"]),
         "Version": s(json!({"version": int}), &["version"]),
         "Accounts": {"type": "array", "items": {"type": "object"}},
+        "SettingsInput": s(json!({"closed_weekdays": {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}},
+            "daily_cadence": text, "weekly_cadence": text, "monthly_cadence": text, "daily_name": text, "weekly_name": text, "monthly_name": text}),
+            &["daily_cadence", "weekly_cadence", "monthly_cadence"]),
+        "SuspensionInput": s(json!({"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "reason": text}), &["from", "to", "reason"]),
         "HazardStepInput": s(json!({"step": {"type": "string", "enum": ["measure", "assign", "rectify", "verify", "reject"]},
             "text": text, "owner": text, "deadline": {"type": "string", "format": "date"}}), &["step"]),
         "DailyCheckInput": s(json!({"period": text, "note": text, "amends": {"type": ["integer", "null"]},

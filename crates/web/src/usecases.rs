@@ -459,11 +459,6 @@ pub async fn save_duty_text(
     Ok(state.store.save_duty_text(unit_id, kind, &body, ctx.user()?.id, state.clock.now()).await?)
 }
 
-/// The daily cadence of a unit. Units run the default until custom cadences are kept per unit.
-pub fn daily_cadence() -> zhian_domain::Cadence {
-    zhian_domain::Tier::Daily.default_cadence()
-}
-
 /// Submits a daily check: the form, the timing (not before its period opens), then the store's own rule (one check
 /// per period unless amending one). Returns the check and the hazards its non-conformities opened.
 pub async fn submit_daily_check(
@@ -472,7 +467,8 @@ pub async fn submit_daily_check(
     unit_id: i64,
     form: &zhian_domain::duty::DailyCheckForm,
 ) -> Result<(i64, Vec<i64>), AppError> {
-    let info = form.check(daily_cadence()).map_err(AppError::Invalid)?;
+    let settings = state.store.unit_settings(unit_id).await?;
+    let info = form.check(settings.cadences.daily).map_err(AppError::Invalid)?;
     let refuse = |message: String| {
         let mut f = FieldErrors::default();
         f.add("period", message);
@@ -491,7 +487,9 @@ pub async fn submit_daily_check(
 pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result<Vec<zhian_domain::Slot>, AppError> {
     let today = state.clock.today();
     let from = today - chrono::Duration::days(days - 1);
-    let cadence = daily_cadence();
+    let settings = state.store.unit_settings(unit_id).await?;
+    let suspensions = state.store.calendar_suspensions(unit_id).await?;
+    let cadence = settings.cadences.daily;
     let records: Vec<zhian_domain::Record> = state
         .store
         .daily_check_submissions(unit_id)
@@ -509,9 +507,9 @@ pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result
     let calendar = zhian_domain::calendar::evaluate(&zhian_domain::ObligationQuery {
         range,
         as_of: state.clock.now(),
-        closed_weekdays: zhian_domain::WeekdaySet::empty(),
-        suspensions: &[],
-        cadences: zhian_domain::cadence::Cadences::default(),
+        closed_weekdays: settings.closed,
+        suspensions: &suspensions,
+        cadences: settings.cadences,
         records: &records,
     });
     let mut slots: Vec<_> = calendar.slots.into_iter().filter(|s| s.tier == zhian_domain::Tier::Daily).collect();
@@ -569,4 +567,86 @@ pub async fn hazard_step(
         }
         other => Ok(other?),
     }
+}
+
+/// A unit's settings as submitted.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SettingsForm {
+    /// Weekdays closed every week: `mon` … `sun`.
+    pub closed_weekdays: Vec<String>,
+    /// Cadence specs: `1d`, `shift:2`, `2d`, …
+    pub daily_cadence: String,
+    /// For the weekly investigation.
+    pub weekly_cadence: String,
+    /// For the monthly dispatch.
+    pub monthly_cadence: String,
+    /// The unit's own names for the three records ("" keeps the default).
+    pub daily_name: String,
+    /// Weekly record name.
+    pub weekly_name: String,
+    /// Monthly record name.
+    pub monthly_name: String,
+}
+
+/// Checks and saves a unit's settings: every cadence must not be less frequent than its tier's default.
+pub async fn update_settings(state: &AppState, unit_id: i64, form: &SettingsForm) -> Result<(), AppError> {
+    use zhian_domain::{Cadence, Tier};
+    let mut f = FieldErrors::default();
+    let mut closed = zhian_domain::WeekdaySet::empty();
+    for day in &form.closed_weekdays {
+        match zhian_domain::WeekdaySet::parse_weekday(day) {
+            Some(d) => closed = closed.with(d),
+            None => f.add("closed_weekdays", format!("未知的星期“{day}”")),
+        }
+    }
+    if (0u8..7).all(|i| closed.contains_index(i)) {
+        f.add("closed_weekdays", "不能七天都休息；停业请登记停业期间");
+    }
+    let mut cadences = zhian_domain::cadence::Cadences::default();
+    for (tier, field, spec) in [
+        (Tier::Daily, "daily_cadence", &form.daily_cadence),
+        (Tier::Weekly, "weekly_cadence", &form.weekly_cadence),
+        (Tier::Monthly, "monthly_cadence", &form.monthly_cadence),
+    ] {
+        match spec.trim().parse::<Cadence>() {
+            Ok(c) => {
+                if let Err(why) = cadences.set(tier, c) {
+                    f.add(field, format!("{}：{why}", tier.label()));
+                }
+            }
+            Err(e) => f.add(field, e.to_string()),
+        }
+    }
+    let names = [
+        f.optional_text("daily_name", "日管控记录名称", &form.daily_name, 50),
+        f.optional_text("weekly_name", "周排查记录名称", &form.weekly_name, 50),
+        f.optional_text("monthly_name", "月调度记录名称", &form.monthly_name, 50),
+    ];
+    if !f.is_empty() {
+        return Err(AppError::Invalid(f));
+    }
+    let settings = zhian_store::settings::UnitSettings { closed, cadences, names };
+    Ok(state.store.set_unit_settings(unit_id, &settings, state.clock.now()).await?)
+}
+
+/// Records a suspension of business (停业): from, to (inclusive), why.
+pub async fn add_suspension(
+    state: &AppState,
+    ctx: &Ctx,
+    unit_id: i64,
+    from: &str,
+    to: &str,
+    reason: &str,
+) -> Result<i64, AppError> {
+    let mut f = FieldErrors::default();
+    let from = f.date("from", "停业起始日", from);
+    let to = f.date("to", "停业结束日", to);
+    let reason = f.text("reason", "停业原因", reason, 200);
+    let range = match (from, to) {
+        (Some(a), Some(b)) => zhian_domain::DateRange::new(a, b).map_err(|e| f.add("to", e.to_string())).ok(),
+        _ => None,
+    };
+    let Some(range) = range.filter(|_| f.is_empty()) else { return Err(AppError::Invalid(f)) };
+    Ok(state.store.add_suspension(unit_id, range, &reason, ctx.user()?.id, state.clock.now()).await?)
 }

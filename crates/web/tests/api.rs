@@ -575,3 +575,64 @@ async fn a_hazard_is_closed_by_its_director_and_flagged_when_overdue() {
     let b = app.get(&format!("/api/v1/units/{id}/records/hazard_event/{event}/bundle"), Some(&principal)).await;
     zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&b.body).unwrap()).unwrap();
 }
+
+#[tokio::test]
+async fn a_units_rhythm_shapes_its_calendar_and_cadences_below_the_law_are_refused() {
+    let app = TestApp::new().await;
+    let (principal, officer, id) = unit_with_officer(&app).await;
+    let url = format!("/api/v1/units/{id}/settings");
+    let weekly_too_rare =
+        json!({"closed_weekdays": ["sun"], "daily_cadence": "1d", "weekly_cadence": "2w", "monthly_cadence": "1m"});
+    let r = app.json("PUT", &url, Some(&principal), weekly_too_rare).await;
+    assert_eq!((r.status, pointers(&r)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["/weekly_cadence".to_owned()]));
+    assert!(r.body.contains("频次低于法定要求"), "{}", r.body);
+    let shifts = json!({"closed_weekdays": ["sun"], "daily_cadence": "shift:2", "weekly_cadence": "2d", "monthly_cadence": "2w",
+                        "daily_name": "门店班次检查表"});
+    let r = app.json("PUT", &url, Some(&principal), shifts).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["record_names"]["daily"], "门店班次检查表");
+    assert_eq!(r.json()["record_names"]["weekly"], "每周工业产品质量安全排查治理报告");
+    let by_officer = app.json("PUT", &url, Some(&officer), json!({})).await;
+    assert_eq!(by_officer.status, StatusCode::FORBIDDEN);
+
+    // 10:00 is in the first of two shifts; the day-named period no longer fits the cadence.
+    let form = app.get(&format!("/units/{id}/checks/new"), Some(&officer)).await;
+    assert!(form.body.contains(r#"name="period" value="2026-03-02#1""#), "{}", form.body);
+    let day_named = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{id}/daily-checks"),
+            Some(&officer),
+            check("2026-03-02", &[("conforming", "")], None),
+        )
+        .await;
+    assert_eq!(pointers(&day_named), ["/period"]);
+    let r = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{id}/daily-checks"),
+            Some(&officer),
+            check("2026-03-02#1", &[("conforming", "")], None),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let s = format!("/api/v1/units/{id}/suspensions");
+    let bad = app
+        .json("POST", &s, Some(&principal), json!({"from": "2026-02-20", "to": "2026-02-10", "reason": "装修"}))
+        .await;
+    assert_eq!(pointers(&bad), ["/to"]);
+    let r = app
+        .json("POST", &s, Some(&principal), json!({"from": "2026-02-23", "to": "2026-02-25", "reason": "店面装修"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let suspension = r.json()["id"].as_i64().unwrap();
+    let page = app.get(&format!("/units/{id}/checks"), Some(&principal)).await;
+    assert!(page.body.contains("门店班次检查表"), "the unit's own name is shown");
+    assert!(page.body.contains("2026-02-24#1") && page.body.contains("停业免除"), "suspended shifts are excused");
+    assert!(page.body.contains("2026-03-01#2"), "{}", page.body);
+    let b = app.get(&format!("/api/v1/units/{id}/records/suspension/{suspension}/bundle"), Some(&principal)).await;
+    let report =
+        zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&b.body).unwrap()).unwrap();
+    assert_eq!(report.record.period, "2026-02-23/2026-02-25");
+}

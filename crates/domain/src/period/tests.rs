@@ -130,3 +130,16 @@ fn malformed_period_names_are_refused_with_the_name_and_format() {
         assert!(text.contains(&format!("\"{bad}\"")) && text.contains(err.expected), "{text}");
     }
 }
+
+#[test]
+fn the_period_holding_an_instant_is_found_for_every_cadence() {
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp();
+    assert_eq!(Period::containing(c("1d"), at("2026-03-02T23:59:59+08:00")).to_string(), "2026-03-02");
+    assert_eq!(Period::containing(c("1d"), at("2026-03-02T00:00:00+08:00")).to_string(), "2026-03-02");
+    assert_eq!(Period::containing(c("shift:3"), at("2026-03-02T09:00:00+08:00")).to_string(), "2026-03-02#2");
+    assert_eq!(Period::containing(c("1w"), at("2026-03-02T09:00:00+08:00")).to_string(), "2026-W10");
+    assert_eq!(Period::containing(c("1m"), at("2026-03-31T23:00:00+08:00")).to_string(), "2026-03");
+    let two = Period::containing(c("2d"), at("2026-03-02T09:00:00+08:00"));
+    let w = two.window();
+    assert!(w.start <= at("2026-03-02T09:00:00+08:00") && at("2026-03-02T09:00:00+08:00") < w.end);
+}

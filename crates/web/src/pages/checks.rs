@@ -26,6 +26,7 @@ type DayRow = (String, &'static str, &'static str, Vec<(i64, bool)>);
 struct ChecksPage {
     layout: Layout,
     unit_id: i64,
+    record_name: String,
     today: String,
     can_submit: bool,
     slots: Vec<DayRow>,
@@ -50,10 +51,12 @@ pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
             (period, slot.status.label(), css, mine)
         })
         .collect();
+    let settings = state.store.unit_settings(unit_id).await?;
     let page = ChecksPage {
         layout: Layout::for_unit(&state, &ctx, "日管控").await?,
         unit_id,
-        today: state.clock.today().to_string(),
+        record_name: settings.record_name(zhian_domain::Tier::Daily),
+        today: zhian_domain::Period::containing(settings.cadences.daily, state.clock.now().timestamp()).to_string(),
         can_submit: authorize(&ctx.subject, Action::SubmitDailyCheck, ctx.unit) == Decision::Allow,
         slots,
         hazards: state.store.hazards(unit_id).await?,
@@ -114,7 +117,10 @@ pub async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> PageResult {
     let unit_id = ctx.unit_id()?;
-    let period = q.period.unwrap_or_else(|| state.clock.today().to_string());
+    let cadence = state.store.unit_settings(unit_id).await?.cadences.daily;
+    let period = q
+        .period
+        .unwrap_or_else(|| zhian_domain::Period::containing(cadence, state.clock.now().timestamp()).to_string());
     let items = match q.amends {
         Some(original) => {
             let check = state.store.daily_check(unit_id, original).await?.ok_or(AppError::NotFound)?;
