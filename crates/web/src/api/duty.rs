@@ -1,0 +1,148 @@
+//! The duty cycle: daily checks, hazards, notifications, the unit's rhythm and suspensions.
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+use crate::usecases::{self};
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiJson, ApiResult, ok};
+
+fn check_json(c: &zhian_store::checks::DailyCheck) -> Value {
+    json!({
+        "id": c.id, "period": c.period, "zero_risk": c.zero_risk, "note": c.note, "amends": c.amends,
+        "created_by": c.created_by, "created_at": c.created_at.to_rfc3339(),
+        "items": c.items.iter().map(|i| json!({"risk_point": i.risk_point, "item": i.item, "result": i.result.code(), "note": i.note})).collect::<Vec<_>>(),
+    })
+}
+
+/// `GET /api/v1/units/{unit_id}/daily-checks`: the newest 200, without items.
+pub async fn daily_checks(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let list = state.store.daily_checks(ctx.unit_id()?, 200).await?;
+    ok(StatusCode::OK, list.iter().map(check_json).collect::<Vec<_>>())
+}
+
+/// `GET /api/v1/units/{unit_id}/daily-checks/{check_id}`.
+pub async fn daily_check(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> ApiResult {
+    let check = state.store.daily_check(ctx.unit_id()?, id).await?.ok_or(AppError::NotFound)?;
+    ok(StatusCode::OK, check_json(&check))
+}
+
+/// `POST /api/v1/units/{unit_id}/daily-checks`: refused for a period not yet begun and for a second check of a
+/// period (unless `amends` names the one it corrects).
+pub async fn submit_daily_check(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(form): ApiJson<zhian_domain::duty::DailyCheckForm>,
+) -> ApiResult {
+    let unit_id = ctx.unit_id()?;
+    let (id, hazards) = usecases::submit_daily_check(&state, &ctx, unit_id, &form).await?;
+    let check = state.store.daily_check(unit_id, id).await?.ok_or(AppError::NotFound)?;
+    let mut body = check_json(&check);
+    body["hazards"] = json!(hazards);
+    ok(StatusCode::CREATED, body)
+}
+
+fn hazard_json(h: &zhian_store::checks::Hazard, today: chrono::NaiveDate) -> Value {
+    json!({
+        "id": h.id, "title": h.title, "description": h.description, "status": h.status.code(),
+        "owner": h.owner, "deadline": h.deadline.map(|d| d.to_string()), "source_check_id": h.source_check_id,
+        "overdue": zhian_domain::hazard::overdue(h.status, h.deadline, today), "created_at": h.created_at.to_rfc3339(),
+    })
+}
+
+/// `GET /api/v1/units/{unit_id}/hazards`.
+pub async fn hazards(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let today = state.clock.today();
+    let list = state.store.hazards(ctx.unit_id()?).await?;
+    ok(StatusCode::OK, list.iter().map(|h| hazard_json(h, today)).collect::<Vec<_>>())
+}
+
+/// `GET /api/v1/units/{unit_id}/hazards/{hazard_id}`: the hazard and its steps.
+pub async fn hazard(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> ApiResult {
+    let (h, events) = state.store.hazard(ctx.unit_id()?, id).await?.ok_or(AppError::NotFound)?;
+    let mut body = hazard_json(&h, state.clock.today());
+    body["events"] = json!(events
+        .iter()
+        .map(|e| json!({"id": e.id, "step": e.step, "text": e.text, "status_after": e.status_after.code(), "created_by": e.created_by, "created_at": e.created_at.to_rfc3339()}))
+        .collect::<Vec<_>>());
+    ok(StatusCode::OK, body)
+}
+
+/// `POST /api/v1/units/{unit_id}/hazards/{hazard_id}/steps`.
+pub async fn hazard_step(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+    ApiJson(form): ApiJson<usecases::HazardStepForm>,
+) -> ApiResult {
+    let status = usecases::hazard_step(&state, &ctx, ctx.unit_id()?, id, &form).await?;
+    ok(StatusCode::CREATED, json!({"status": status.code()}))
+}
+
+/// `GET /api/v1/notifications`: the account's unread notifications.
+pub async fn notifications(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let list = state.store.notifications(ctx.user()?.id).await?;
+    ok(StatusCode::OK, list.iter().map(|n| json!({"id": n.id, "unit_id": n.unit_id, "message": n.message, "link": n.link, "created_at": n.created_at.to_rfc3339()})).collect::<Vec<_>>())
+}
+
+/// `GET /api/v1/units/{unit_id}/settings`.
+pub async fn settings(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let s = state.store.unit_settings(ctx.unit_id()?).await?;
+    ok(
+        StatusCode::OK,
+        json!({
+            "closed_weekdays": zhian_store::settings::format_weekdays(s.closed).split(',').filter(|d| !d.is_empty()).collect::<Vec<_>>(),
+            "daily_cadence": s.cadences.daily.to_string(), "weekly_cadence": s.cadences.weekly.to_string(),
+            "monthly_cadence": s.cadences.monthly.to_string(),
+            "record_names": {"daily": s.record_name(zhian_domain::Tier::Daily), "weekly": s.record_name(zhian_domain::Tier::Weekly),
+                             "monthly": s.record_name(zhian_domain::Tier::Monthly)},
+        }),
+    )
+}
+
+/// `PUT /api/v1/units/{unit_id}/settings`: cadences less frequent than the law allows are refused with the reason.
+pub async fn update_settings(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(form): ApiJson<usecases::SettingsForm>,
+) -> ApiResult {
+    usecases::update_settings(&state, ctx.unit_id()?, &form).await?;
+    settings(State(state), Extension(ctx)).await
+}
+
+/// `GET /api/v1/units/{unit_id}/suspensions`.
+pub async fn suspensions(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let list = state.store.suspensions(ctx.unit_id()?).await?;
+    ok(StatusCode::OK, list.iter().map(|s| json!({"id": s.id, "from": s.from.to_string(), "to": s.to.to_string(), "reason": s.reason, "created_by": s.created_by})).collect::<Vec<_>>())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SuspensionBody {
+    from: String,
+    to: String,
+    reason: String,
+}
+
+/// `POST /api/v1/units/{unit_id}/suspensions`.
+pub async fn add_suspension(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(b): ApiJson<SuspensionBody>,
+) -> ApiResult {
+    let id = usecases::add_suspension(&state, &ctx, ctx.unit_id()?, &b.from, &b.to, &b.reason).await?;
+    ok(StatusCode::CREATED, json!({"id": id}))
+}

@@ -1,0 +1,13 @@
+//! What pages and API calls do, written once: each use case parses, applies the domain's rules and calls the store.
+
+mod accounts;
+mod duty;
+mod lists;
+mod people;
+mod units;
+
+pub use accounts::*;
+pub use duty::*;
+pub use lists::*;
+pub use people::*;
+pub use units::*;
