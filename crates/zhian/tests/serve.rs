@@ -39,31 +39,46 @@ fn data_dir(name: &str) -> std::path::PathBuf {
     d
 }
 
-#[test]
-fn the_server_starts_prints_the_first_log_in_serves_it_and_stops_cleanly() {
-    let dir = data_dir("first");
+/// Starts `zhian serve` on a free port with `extra` arguments and reads what it prints until it is ready: the address
+/// and every line printed.
+fn start(dir: &std::path::Path, extra: &[&str]) -> (Server, String, Vec<String>) {
+    let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap()];
+    args.extend_from_slice(extra);
     let child = Command::new(env!("CARGO_BIN_EXE_zhian"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap()])
+        .args(&args)
         .env("ZHIAN_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut server = Server(child);
-    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
-    let (mut addr, mut password) = (String::new(), String::new());
-    for line in lines.by_ref() {
+    let mut printed = Vec::new();
+    let mut addr = String::new();
+    for line in BufReader::new(server.0.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
         if let Some(rest) = line.split("http://").nth(1) {
             addr = rest.trim().to_owned();
         }
-        if let Some(rest) = line.split("一次性密码 ").nth(1) {
-            password = rest.split_whitespace().next().unwrap().to_owned();
-        }
-        if line.contains("按 Ctrl+C 停止") {
+        let ready = line.contains("按 Ctrl+C 停止");
+        printed.push(line);
+        if ready {
             break;
         }
     }
+    assert!(!addr.is_empty(), "{printed:?}");
+    (server, addr, printed)
+}
+
+#[test]
+fn the_server_starts_prints_the_first_log_in_serves_it_and_stops_cleanly() {
+    let dir = data_dir("first");
+    let (mut server, addr, printed) = start(&dir, &[]);
+    let password = printed
+        .iter()
+        .find_map(|l| l.split("一次性密码 ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_default()
+        .to_owned();
     assert!(!addr.is_empty() && password.len() == 16, "addr {addr:?}, password {password:?}");
 
     let (status, _, body) = http(&addr, "GET", "/healthz", &[], "");
@@ -134,27 +149,13 @@ fn init_prints_a_one_time_password_once_and_bad_settings_are_refused() {
 #[test]
 fn a_bundle_downloaded_from_the_demo_verifies_with_the_cli_and_the_database_audits_clean() {
     let dir = data_dir("demo");
-    let child = Command::new(env!("CARGO_BIN_EXE_zhian"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap(), "--demo"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut server = Server(child);
-    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
-    let (mut addr, mut password) = (String::new(), String::new());
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            addr = rest.trim().to_owned();
-        }
-        if line.trim_start().starts_with("ebike.principal") {
-            password = line.split_whitespace().nth(1).unwrap().to_owned();
-        }
-        if line.contains("按 Ctrl+C 停止") {
-            break;
-        }
-    }
+    let (mut server, addr, printed) = start(&dir, &["--demo"]);
+    let password = printed
+        .iter()
+        .find(|l| l.trim_start().starts_with("ebike.principal"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or_default()
+        .to_owned();
     let login = format!(r#"{{"username":"ebike.principal","password":"{password}"}}"#);
     let (status, head, _) = http(&addr, "POST", "/api/v1/session", &[("Content-Type", "application/json")], &login);
     assert_eq!(status, 200);
