@@ -127,10 +127,12 @@ async fn holders(conn: &mut sqlx::AnyConnection, unit_id: i64, post: &str, day: 
     .collect()
 }
 
-/// Notifies the unit's directors (its principal when it has none) inside the caller's transaction.
+/// Notifies the unit's directors (its principal when it has none), except the account that acted, inside the
+/// caller's transaction.
 async fn notify_managers(
     conn: &mut sqlx::AnyConnection,
     unit_id: i64,
+    except: i64,
     message: &str,
     link: &str,
     now: DateTime<Utc>,
@@ -140,7 +142,7 @@ async fn notify_managers(
     if to.is_empty() {
         to = holders(conn, unit_id, "principal", &day).await?;
     }
-    for user in to {
+    for user in to.into_iter().filter(|u| *u != except) {
         sqlx::query(
             "insert into notifications (user_id, unit_id, message, link, created_at) values ($1, $2, $3, $4, $5)",
         )
@@ -253,7 +255,8 @@ impl Store {
                 .try_get("id")?;
                 hazards.push(hazard);
                 let message = format!("日管控发现隐患：{}（{}）", item.item, item.note);
-                notify_managers(&mut tx, unit_id, &message, &format!("/units/{unit_id}/hazards/{hazard}"), now).await?;
+                notify_managers(&mut tx, unit_id, by, &message, &format!("/units/{unit_id}/hazards/{hazard}"), now)
+                    .await?;
             }
         }
         self.log_record(&mut tx, kind::DAILY_CHECK, id, unit_id, now).await?;
@@ -408,7 +411,7 @@ impl Store {
         .try_get("id")?;
         self.log_record(&mut tx, kind::HAZARD_EVENT, event, unit_id, now).await?;
         let message = format!("隐患“{}”：{}（{}）", hazard.title, step.label(), next.label());
-        notify_managers(&mut tx, unit_id, &message, &format!("/units/{unit_id}/hazards/{id}"), now).await?;
+        notify_managers(&mut tx, unit_id, by, &message, &format!("/units/{unit_id}/hazards/{id}"), now).await?;
         tx.commit().await?;
         Ok(next)
     }

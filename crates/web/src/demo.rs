@@ -4,7 +4,9 @@
 //! are returned to be printed (there are no default passwords, not even in the demo).
 
 use zhian_domain::access::Post;
+use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
 use zhian_domain::forms::{AppointmentForm, PersonForm, TrainingForm, UnitForm};
+use zhian_domain::hazard::{HazardStep, apply};
 use zhian_domain::ident::DivisionCode;
 use zhian_store::models::NewUser;
 
@@ -196,6 +198,52 @@ async fn load_unit(state: &AppState, unit: &DemoUnit) -> Result<(), AppError> {
         usecases::appoint(state, &ctx, unit_id, &appointment).await?;
         if let Some(username) = p.username {
             usecases::create_account(state, unit_id, person_id, username).await?;
+        }
+    }
+    todays_check(state, unit, unit_id, principal).await
+}
+
+/// The officer with a log-in does today's check: all clear in the e-bike shop; in the supermarket a helmet without
+/// its certificate opens a hazard, which the principal puts in hand.
+async fn todays_check(state: &AppState, unit: &DemoUnit, unit_id: i64, principal: i64) -> Result<(), AppError> {
+    let Some(officer) = unit.staff.iter().find(|p| p.post == Post::Officer && p.username.is_some()) else {
+        return Ok(());
+    };
+    let Some(account) = state.store.user_by_username(officer.username.unwrap_or_default()).await? else {
+        return Ok(());
+    };
+    let list = state.store.risk_list(unit_id, None).await?.map(|l| l.rows).unwrap_or_default();
+    let mut items: Vec<CheckItemForm> = list
+        .into_iter()
+        .filter_map(|r| {
+            r.daily_item.map(|item| CheckItemForm {
+                risk_point: r.risk_point,
+                item,
+                result: "conforming".into(),
+                note: String::new(),
+            })
+        })
+        .collect();
+    let finding = unit.form[0].contains("超市");
+    let helmet = items.iter().position(|i| i.item.contains("帽") || i.risk_point.contains("帽")).unwrap_or(0);
+    if finding && let Some(first) = items.get_mut(helmet) {
+        first.result = "nonconforming".into();
+        first.note = "货架上两顶安全帽无产品合格证，已下架待查".into();
+    }
+    let period =
+        zhian_domain::Period::containing(zhian_domain::Cadence::Days(1), state.clock.now().timestamp()).to_string();
+    let form = DailyCheckForm { period, items, note: String::new(), amends: None };
+    let info = form.check(zhian_domain::Cadence::Days(1)).map_err(AppError::Invalid)?;
+    let (_, hazards) = state.store.submit_daily_check(unit_id, &info, Some(1), account.id, state.clock.now()).await?;
+    let today = state.clock.today();
+    for hazard in hazards {
+        let steps = [
+            HazardStep::Measure { measure: "已下架隔离，暂停销售同批次".into() },
+            HazardStep::Assign { owner: officer.name.into(), deadline: today + chrono::Duration::days(3) },
+        ];
+        for step in &steps {
+            let rule = |status| apply(status, step, &[Post::Principal], today).map_err(|e| e.to_string());
+            state.store.hazard_step(unit_id, hazard, step, &rule, principal, state.clock.now()).await?;
         }
     }
     Ok(())

@@ -422,14 +422,20 @@ async fn every_appointment_comes_with_a_bundle_that_verifies_offline() {
     assert!(page.body.contains(&format!("/units/{id}/records/appointment/{appointment}/bundle")));
 }
 
-/// A unit with an officer who can sign in: (principal, officer, unit id).
+/// A unit registered ten days before the harness's "now", with an officer who can sign in: (principal, officer,
+/// unit id), signed in at "now".
 async fn unit_with_officer(app: &TestApp) -> (common::Login, common::Login, i64) {
-    let me = app.login(app.user("liqiang", false).await).await;
+    use zhian_domain::time::Clock as _;
+    let now = app.clock.now();
+    app.clock.set(now - chrono::Duration::days(10));
+    let principal = app.user("liqiang", false).await;
+    let me = app.login(principal).await;
     let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &["ccc-10"]).await;
     let (person, _) = app.staff(&me, id, "王芳", "officer").await;
     let officer = app.user("wangfang", false).await;
     app.state.store.link_person(id, person, officer, common::now()).await.unwrap();
-    (me, app.login(officer).await, id)
+    app.clock.set(now);
+    (app.login(principal).await, app.login(officer).await, id)
 }
 
 fn check(period: &str, results: &[(&str, &str)], amends: Option<i64>) -> serde_json::Value {
@@ -635,4 +641,14 @@ async fn a_units_rhythm_shapes_its_calendar_and_cadences_below_the_law_are_refus
     let report =
         zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&b.body).unwrap()).unwrap();
     assert_eq!(report.record.period, "2026-02-23/2026-02-25");
+}
+
+#[tokio::test]
+async fn nothing_is_owed_before_a_unit_was_registered() {
+    let app = TestApp::new().await;
+    let me = app.login(app.user("liqiang", false).await).await;
+    let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &["ccc-10"]).await;
+    let page = app.get(&format!("/units/{id}/checks"), Some(&me)).await;
+    assert!(page.body.contains("2026-03-02") && !page.body.contains("2026-03-01"), "{}", page.body);
+    assert!(!page.body.contains("缺失"), "the day it registered is due, not missing");
 }

@@ -31,10 +31,14 @@ pub async fn submit_daily_check(
     }
 }
 
-/// The daily slots of the last `days` days up to today, newest first, with their status.
+/// The daily slots of the last `days` days up to today, newest first, with their status. Nothing is owed before the
+/// unit was registered here: the calendar starts no earlier than that day.
 pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result<Vec<zhian_domain::Slot>, AppError> {
     let today = state.clock.today();
-    let from = today - chrono::Duration::days(days - 1);
+    let unit = state.store.unit(unit_id).await?.ok_or(AppError::NotFound)?;
+    let registered =
+        zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(unit.created_at)).unwrap_or(today);
+    let from = (today - chrono::Duration::days(days - 1)).max(registered).min(today);
     let settings = state.store.unit_settings(unit_id).await?;
     let suspensions = state.store.calendar_suspensions(unit_id).await?;
     let cadence = settings.cadences.daily;
