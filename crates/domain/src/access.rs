@@ -133,6 +133,8 @@ pub enum Action {
     SubmitDailyCheck,
     /// Take a step on a hazard; which steps, the hazard rules decide by post.
     ActOnHazard,
+    /// Submit the weekly investigation (周排查) — the director's, or an officer's.
+    SubmitWeeklyReview,
 }
 
 impl Action {
@@ -151,6 +153,7 @@ impl Action {
             Self::EditDutyTexts => "岗位职责由本单位主要负责人修订",
             Self::SubmitDailyCheck => "日管控检查记录由本单位在任的质量安全员填写",
             Self::ActOnHazard => "风险隐患由本单位人员处置",
+            Self::SubmitWeeklyReview => "周排查报告由本单位质量安全总监（或质量安全员）提交",
         }
     }
 }
@@ -191,6 +194,9 @@ pub fn authorize(subject: &Subject, action: Action, unit: Option<UnitRef>) -> De
         }
         Action::SubmitDailyCheck => unit.is_some_and(|u| subject.holds(u.id, Post::Officer)),
         Action::ActOnHazard => unit.is_some_and(|u| subject.member_of(u.id)),
+        Action::SubmitWeeklyReview => {
+            unit.is_some_and(|u| subject.holds(u.id, Post::Director) || subject.holds(u.id, Post::Officer))
+        }
         Action::RecordTraining | Action::EditRiskList => {
             unit.is_some_and(|u| subject.holds(u.id, Post::Principal) || subject.holds(u.id, Post::Director))
         }

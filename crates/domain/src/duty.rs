@@ -169,6 +169,93 @@ impl DailyCheckForm {
     }
 }
 
+/// The weekly investigation (周排查) as submitted: the director's analysis and conclusions on top of the draft the
+/// system makes from the week's daily checks and hazards.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WeeklyReviewForm {
+    /// The week, e.g. `2026-W10` (or the unit's own weekly period).
+    pub period: String,
+    /// 分析：what the week's findings mean.
+    pub analysis: String,
+    /// 结论与措施：what is decided, and what is reported to the principal.
+    pub conclusions: String,
+    /// The review this one corrects.
+    pub amends: Option<i64>,
+}
+
+/// A weekly review, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeeklyReviewInfo {
+    /// The period.
+    pub period: Period,
+    /// Analysis.
+    pub analysis: String,
+    /// Conclusions.
+    pub conclusions: String,
+    /// The review this one corrects.
+    pub amends: Option<i64>,
+}
+
+impl WeeklyReviewForm {
+    /// Checks every field against the unit's weekly cadence.
+    pub fn check(&self, cadence: Cadence) -> Result<WeeklyReviewInfo, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let period = Period::parse(cadence, self.period.trim()).map_err(|err| e.add("period", err.to_string())).ok();
+        let analysis = e.text("analysis", "本周分析", &self.analysis, 5000);
+        let conclusions = e.text("conclusions", "结论与措施", &self.conclusions, 5000);
+        match period {
+            Some(period) if e.is_empty() => Ok(WeeklyReviewInfo { period, analysis, conclusions, amends: self.amends }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// What the system drafts for a weekly review from the week's records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WeeklyDraft {
+    /// Daily slots of the week: done, late, missing, excused (those still due or upcoming are left out).
+    pub daily: [u32; 4],
+    /// Daily checks submitted (corrections included).
+    pub checks: u32,
+    /// Of which zero-risk reports.
+    pub zero_risk: u32,
+    /// Hazards found in the week.
+    pub hazards_found: u32,
+    /// Hazards found in the week and closed.
+    pub hazards_closed: u32,
+    /// Hazards of the unit not closed at the time of drafting, whenever found.
+    pub hazards_open: u32,
+    /// Items found non-conforming more than once in the week, with the count.
+    pub repeated: Vec<(String, u32)>,
+}
+
+impl WeeklyDraft {
+    /// The draft as the text of the report's first section.
+    #[must_use]
+    pub fn text(&self) -> String {
+        let [done, late, missing, excused] = self.daily;
+        let mut t = format!(
+            "一、本周日管控：应检 {} 个时段，按时完成 {done}，逾期补录 {late}，缺失 {missing}，停业或休息免除 {excused}；\
+             共提交检查记录 {} 份，其中零风险报告 {} 份。\n",
+            done + late + missing + excused,
+            self.checks,
+            self.zero_risk
+        );
+        t.push_str(&format!(
+            "二、风险隐患：本周发现 {} 项，已闭环 {} 项；全部未闭环隐患 {} 项。\n",
+            self.hazards_found, self.hazards_closed, self.hazards_open
+        ));
+        if self.repeated.is_empty() {
+            t.push_str("三、本周无反复出现的不符合项。\n");
+        } else {
+            let list: Vec<String> = self.repeated.iter().map(|(item, n)| format!("“{item}” {n} 次")).collect();
+            t.push_str(&format!("三、反复出现的不符合项：{}。\n", list.join("；")));
+        }
+        t
+    }
+}
+
 /// Why a submission is refused whatever its content.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SubmitError {
@@ -225,6 +312,25 @@ mod tests {
         assert!(form(&[]).check(Cadence::Days(1)).unwrap_err().get("items").is_some());
         let wrong_period = DailyCheckForm { period: "2026-W10".into(), ..form(&[("conforming", "")]) };
         assert!(wrong_period.check(Cadence::Days(1)).unwrap_err().get("period").is_some());
+    }
+
+    #[test]
+    fn the_weekly_draft_reads_as_a_report() {
+        let draft = WeeklyDraft {
+            daily: [5, 1, 0, 1],
+            checks: 7,
+            zero_risk: 5,
+            hazards_found: 2,
+            hazards_closed: 1,
+            hazards_open: 1,
+            repeated: vec![("充电器3C".into(), 2)],
+        };
+        let t = draft.text();
+        assert!(t.contains("应检 7 个时段，按时完成 5，逾期补录 1，缺失 0"), "{t}");
+        assert!(t.contains("本周发现 2 项，已闭环 1 项") && t.contains("“充电器3C” 2 次"), "{t}");
+        let review = WeeklyReviewForm { period: "2026-W10".into(), analysis: " ".into(), ..Default::default() };
+        let e = review.check(Cadence::Weeks(1)).unwrap_err();
+        assert!(e.get("analysis").is_some() && e.get("conclusions").is_some());
     }
 
     #[test]

@@ -127,6 +127,45 @@ async fn holders(conn: &mut sqlx::AnyConnection, unit_id: i64, post: &str, day: 
     .collect()
 }
 
+/// Notifies the holders of `post` in a unit, except the account that acted, inside the caller's transaction.
+pub(crate) async fn notify_post(
+    conn: &mut sqlx::AnyConnection,
+    unit_id: i64,
+    post: &str,
+    except: i64,
+    message: &str,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let day = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(now)).unwrap_or_default().to_string();
+    let to = holders(conn, unit_id, post, &day).await?;
+    notify(conn, unit_id, &to, except, message, link, now).await
+}
+
+async fn notify(
+    conn: &mut sqlx::AnyConnection,
+    unit_id: i64,
+    to: &[i64],
+    except: i64,
+    message: &str,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for user in to.iter().filter(|u| **u != except) {
+        sqlx::query(
+            "insert into notifications (user_id, unit_id, message, link, created_at) values ($1, $2, $3, $4, $5)",
+        )
+        .bind(user)
+        .bind(unit_id)
+        .bind(message)
+        .bind(link)
+        .bind(micros(now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Notifies the unit's directors (its principal when it has none), except the account that acted, inside the
 /// caller's transaction.
 async fn notify_managers(
@@ -142,19 +181,7 @@ async fn notify_managers(
     if to.is_empty() {
         to = holders(conn, unit_id, "principal", &day).await?;
     }
-    for user in to.into_iter().filter(|u| *u != except) {
-        sqlx::query(
-            "insert into notifications (user_id, unit_id, message, link, created_at) values ($1, $2, $3, $4, $5)",
-        )
-        .bind(user)
-        .bind(unit_id)
-        .bind(message)
-        .bind(link)
-        .bind(micros(now))
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    notify(conn, unit_id, &to, except, message, link, now).await
 }
 
 fn check_row(r: &AnyRow) -> Result<DailyCheck> {

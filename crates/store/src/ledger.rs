@@ -38,6 +38,8 @@ pub mod kind {
     pub const HAZARD_EVENT: &str = "hazard_event";
     /// A suspension of business (停业).
     pub const SUSPENSION: &str = "suspension";
+    /// A weekly investigation (周排查).
+    pub const WEEKLY_REVIEW: &str = "weekly_review";
 }
 
 /// The appointment row a leaf is built from, with its unit's credit code and its author's username.
@@ -178,6 +180,34 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
             (
                 content,
                 format!("{from}/{to}"),
+                r.try_get::<i64, _>("created_at")?,
+                r.try_get("username")?,
+                r.try_get("credit_code")?,
+            )
+        }
+        kind::WEEKLY_REVIEW => {
+            let Some(r) = sqlx::query(
+                "select w.id, w.period, w.draft, w.analysis, w.conclusions, w.amends, w.created_at, un.credit_code, \
+                 au.username from weekly_reviews w join units un on un.id = w.unit_id join users au on au.id = w.created_by \
+                 where w.id = $1",
+            )
+            .bind(record_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            else {
+                return Ok(None);
+            };
+            let amends = r.try_get::<Option<i64>, _>("amends")?.map(|a| a.to_string()).unwrap_or_default();
+            let content = jcs_string_object(&[
+                ("amends", &amends),
+                ("analysis", &r.try_get::<String, _>("analysis")?),
+                ("conclusions", &r.try_get::<String, _>("conclusions")?),
+                ("draft", &r.try_get::<String, _>("draft")?),
+                ("review", &r.try_get::<i64, _>("id")?.to_string()),
+            ]);
+            (
+                content,
+                r.try_get::<String, _>("period")?,
                 r.try_get::<i64, _>("created_at")?,
                 r.try_get("username")?,
                 r.try_get("credit_code")?,

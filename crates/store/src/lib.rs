@@ -17,6 +17,7 @@ mod migrate;
 pub mod models;
 mod people;
 mod records;
+pub mod reviews;
 mod seal;
 pub mod settings;
 mod units;

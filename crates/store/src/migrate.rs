@@ -40,6 +40,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_unit_settings.sql"),
         include_str!("../migrations/postgres/0005_unit_settings.sql"),
     ),
+    (
+        6,
+        "weekly_reviews",
+        include_str!("../migrations/sqlite/0006_weekly_reviews.sql"),
+        include_str!("../migrations/postgres/0006_weekly_reviews.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -44,6 +44,13 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
             ("提交日管控检查（质量安全员）；不符合项自动登记为风险隐患", Some("DailyCheckInput"), "Object")
         }
         ("GET", "/api/v1/units/{unit_id}/daily-checks/{check_id}") => ("一条检查记录及其检查项", None, "Object"),
+        ("GET", "/api/v1/units/{unit_id}/weekly-reviews") => ("周排查报告", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/weekly-reviews") => (
+            "提交周排查报告：系统按本周记录起草，附总监的分析与结论；报告主要负责人",
+            Some("WeeklyReviewInput"),
+            "Object",
+        ),
+        ("GET", "/api/v1/units/{unit_id}/weekly-reviews/{review_id}") => ("一份周排查报告", None, "Object"),
         ("GET", "/api/v1/units/{unit_id}/settings") => ("休息日、各层级频次与记录名称", None, "Object"),
         ("PUT", "/api/v1/units/{unit_id}/settings") => {
             ("设置休息日、频次（不得低于法定频次）与记录名称", Some("SettingsInput"), "Object")
@@ -115,6 +122,8 @@ fn schemas() -> Value {
         "DutyText": s(json!({"kind": text, "title": text, "version": int, "body": text}), &["kind", "version", "body"]),
         "Version": s(json!({"version": int}), &["version"]),
         "Accounts": {"type": "array", "items": {"type": "object"}},
+        "WeeklyReviewInput": s(json!({"period": text, "analysis": text, "conclusions": text, "amends": {"type": ["integer", "null"]}}),
+            &["period", "analysis", "conclusions"]),
         "SettingsInput": s(json!({"closed_weekdays": {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}},
             "daily_cadence": text, "weekly_cadence": text, "monthly_cadence": text, "daily_name": text, "weekly_name": text, "monthly_name": text}),
             &["daily_cadence", "weekly_cadence", "monthly_cadence"]),

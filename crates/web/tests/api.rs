@@ -652,3 +652,55 @@ async fn nothing_is_owed_before_a_unit_was_registered() {
     assert!(page.body.contains("2026-03-02") && !page.body.contains("2026-03-01"), "{}", page.body);
     assert!(!page.body.contains("缺失"), "the day it registered is due, not missing");
 }
+
+#[tokio::test]
+async fn the_weekly_review_is_drafted_from_the_weeks_records_and_reaches_the_principal() {
+    let app = TestApp::new().await;
+    let (principal, officer, id) = unit_with_officer(&app).await;
+    let checks = format!("/api/v1/units/{id}/daily-checks");
+    // Monday 2026-03-02 is the first day of ISO week 10: one finding today, the same item failing twice.
+    app.json("POST", &checks, Some(&officer), check("2026-03-02", &[("nonconforming", "两台车无3C标志")], None)).await;
+    let first = app.get(&checks, Some(&officer)).await.json()[0]["id"].as_i64().unwrap();
+    app.json("POST", &checks, Some(&officer), check("2026-03-02", &[("nonconforming", "仍有一台未下架")], Some(first)))
+        .await;
+    let url = format!("/api/v1/units/{id}/weekly-reviews");
+    let empty =
+        app.json("POST", &url, Some(&officer), json!({"period": "2026-W10", "analysis": "", "conclusions": ""})).await;
+    let mut p = pointers(&empty);
+    p.sort();
+    assert_eq!(p, ["/analysis", "/conclusions"]);
+    let by_principal = app
+        .json("POST", &url, Some(&principal), json!({"period": "2026-W10", "analysis": "a", "conclusions": "c"}))
+        .await;
+    assert_eq!(by_principal.status, StatusCode::FORBIDDEN, "the principal hears the report; the director writes it");
+    let next_week = app
+        .json("POST", &url, Some(&officer), json!({"period": "2026-W11", "analysis": "a", "conclusions": "c"}))
+        .await;
+    assert!(next_week.body.contains("尚未开始"), "{}", next_week.body);
+    let r = app
+        .json(
+            "POST",
+            &url,
+            Some(&officer),
+            json!({"period": "2026-W10", "analysis": "整车3C问题反复出现", "conclusions": "供货商约谈，下周复查"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let draft = r.json()["draft"].as_str().unwrap().to_owned();
+    assert!(draft.contains("共提交检查记录 2 份，其中零风险报告 0 份"), "{draft}");
+    assert!(draft.contains("本周发现 2 项") && draft.contains("“整车3C标志” 2 次"), "{draft}");
+    let again = app
+        .json("POST", &url, Some(&officer), json!({"period": "2026-W10", "analysis": "a", "conclusions": "c"}))
+        .await;
+    assert!(again.body.contains("已有周排查报告"), "{}", again.body);
+    let inbox = app.get("/api/v1/notifications", Some(&principal)).await.json();
+    assert!(
+        inbox.as_array().unwrap().iter().any(|n| n["message"].as_str().unwrap().contains("2026-W10 周排查报告已提交")),
+        "{inbox}"
+    );
+    let page = app.get(&format!("/units/{id}/reviews"), Some(&principal)).await;
+    assert!(page.body.contains("2026-W10") && page.body.contains("按时完成"), "{}", page.body);
+    let review = r.json()["id"].as_i64().unwrap();
+    let b = app.get(&format!("/api/v1/units/{id}/records/weekly_review/{review}/bundle"), Some(&principal)).await;
+    zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&b.body).unwrap()).unwrap();
+}

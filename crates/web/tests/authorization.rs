@@ -49,6 +49,10 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/checks/new", "lnnnny", "lnnnnn"),
     ("POST", "/units/{unit_id}/checks", "lnnnny", "lnnnnn"),
     ("GET", "/units/{unit_id}/checks/{check_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/reviews", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/reviews/new", "lnnnyy", "lnnnnn"),
+    ("POST", "/units/{unit_id}/reviews", "lnnnyy", "lnnnnn"),
+    ("GET", "/units/{unit_id}/reviews/{review_id}", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/settings", "lyyyyy", "lynnnn"),
     ("POST", "/units/{unit_id}/settings", "lnnynn", "lnnnnn"),
     ("POST", "/units/{unit_id}/suspensions", "lnnynn", "lnnnnn"),
@@ -84,6 +88,9 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/units/{unit_id}/daily-checks", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/daily-checks", "lnnnny", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/daily-checks/{check_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/api/v1/units/{unit_id}/weekly-reviews", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/weekly-reviews", "lnnnyy", "lnnnnn"),
+    ("GET", "/api/v1/units/{unit_id}/weekly-reviews/{review_id}", "lyyyyy", "lynnnn"),
     ("GET", "/api/v1/units/{unit_id}/settings", "lyyyyy", "lynnnn"),
     ("PUT", "/api/v1/units/{unit_id}/settings", "lnnynn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/suspensions", "lyyyyy", "lynnnn"),
@@ -109,6 +116,8 @@ struct Fixture {
     hazard: i64,
     /// The notification its director got.
     notification: i64,
+    /// A weekly review of the unit.
+    review: i64,
 }
 
 async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
@@ -135,8 +144,16 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
     let info = form.check(zhian_domain::Cadence::Days(1)).unwrap();
     let (check, hazards) = app.state.store.submit_daily_check(unit, &info, None, officer, common::now()).await.unwrap();
     let notification = app.state.store.notifications(director).await.unwrap()[0].id;
+    let week = zhian_domain::duty::WeeklyReviewForm {
+        period: "2026-W10".into(),
+        analysis: "本周发现一项问题".into(),
+        conclusions: "已整改".into(),
+        amends: None,
+    };
+    let week = week.check(zhian_domain::Cadence::Weeks(1)).unwrap();
+    let review = app.state.store.submit_weekly_review(unit, &week, "草稿", director, common::now()).await.unwrap();
     let person = spare.json()["id"].as_i64().unwrap();
-    (Fixture { unit, appointment, person, account, check, hazard: hazards[0], notification }, director, officer)
+    (Fixture { unit, appointment, person, account, check, hazard: hazards[0], notification, review }, director, officer)
 }
 
 fn concrete(path: &str, f: &Fixture) -> String {
@@ -148,6 +165,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{user_id}", &f.account.to_string())
         .replace("{check_id}", &f.check.to_string())
         .replace("{hazard_id}", &f.hazard.to_string())
+        .replace("{review_id}", &f.review.to_string())
         .replace("{notification_id}", &f.notification.to_string())
 }
 

@@ -146,3 +146,36 @@ pub async fn add_suspension(
     let id = usecases::add_suspension(&state, &ctx, ctx.unit_id()?, &b.from, &b.to, &b.reason).await?;
     ok(StatusCode::CREATED, json!({"id": id}))
 }
+
+fn review_json(r: &zhian_store::reviews::WeeklyReview) -> Value {
+    json!({"id": r.id, "period": r.period, "draft": r.draft, "analysis": r.analysis, "conclusions": r.conclusions,
+           "amends": r.amends, "created_by": r.created_by, "created_at": r.created_at.to_rfc3339()})
+}
+
+/// `GET /api/v1/units/{unit_id}/weekly-reviews`.
+pub async fn weekly_reviews(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let list = state.store.weekly_reviews(ctx.unit_id()?).await?;
+    ok(StatusCode::OK, list.iter().map(review_json).collect::<Vec<_>>())
+}
+
+/// `GET /api/v1/units/{unit_id}/weekly-reviews/{review_id}`.
+pub async fn weekly_review(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> ApiResult {
+    let r = state.store.weekly_review(ctx.unit_id()?, id).await?.ok_or(AppError::NotFound)?;
+    ok(StatusCode::OK, review_json(&r))
+}
+
+/// `POST /api/v1/units/{unit_id}/weekly-reviews`: the draft is made from the week's records at submission.
+pub async fn submit_weekly_review(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(form): ApiJson<zhian_domain::duty::WeeklyReviewForm>,
+) -> ApiResult {
+    let unit_id = ctx.unit_id()?;
+    let id = usecases::submit_weekly_review(&state, &ctx, unit_id, &form).await?;
+    let r = state.store.weekly_review(unit_id, id).await?.ok_or(AppError::NotFound)?;
+    ok(StatusCode::CREATED, review_json(&r))
+}

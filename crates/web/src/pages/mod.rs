@@ -6,6 +6,7 @@ pub mod checks;
 pub mod hazards;
 pub mod lists;
 pub mod people;
+pub mod reviews;
 pub mod settings;
 pub mod units;
 

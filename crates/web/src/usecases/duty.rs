@@ -31,31 +31,40 @@ pub async fn submit_daily_check(
     }
 }
 
-/// The daily slots of the last `days` days up to today, newest first, with their status. Nothing is owed before the
-/// unit was registered here: the calendar starts no earlier than that day.
-pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result<Vec<zhian_domain::Slot>, AppError> {
-    let today = state.clock.today();
+/// The slots of one tier touching the days `from..=to`, in time order, with their status at now — from the unit's
+/// settings, suspensions and records. Nothing is owed before the unit was registered here.
+pub async fn tier_slots(
+    state: &AppState,
+    unit_id: i64,
+    tier: zhian_domain::Tier,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<zhian_domain::Slot>, AppError> {
+    use zhian_domain::Tier;
     let unit = state.store.unit(unit_id).await?.ok_or(AppError::NotFound)?;
-    let registered =
-        zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(unit.created_at)).unwrap_or(today);
-    let from = (today - chrono::Duration::days(days - 1)).max(registered).min(today);
+    let registered = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(unit.created_at)).unwrap_or(to);
+    let from = from.max(registered).min(to);
     let settings = state.store.unit_settings(unit_id).await?;
     let suspensions = state.store.calendar_suspensions(unit_id).await?;
-    let cadence = settings.cadences.daily;
-    let records: Vec<zhian_domain::Record> = state
-        .store
-        .daily_check_submissions(unit_id)
-        .await?
+    let cadence = settings.cadences.get(tier);
+    let submissions = match tier {
+        Tier::Daily => state.store.daily_check_submissions(unit_id).await?,
+        Tier::Weekly => {
+            state.store.weekly_reviews(unit_id).await?.into_iter().map(|r| (r.period, r.created_at)).collect()
+        }
+        Tier::Monthly => Vec::new(),
+    };
+    let records: Vec<zhian_domain::Record> = submissions
         .into_iter()
         .filter_map(|(period, at)| {
             zhian_domain::Period::parse(cadence, &period).ok().map(|p| zhian_domain::Record {
-                tier: zhian_domain::Tier::Daily,
+                tier,
                 period: p,
                 submitted_at: at,
             })
         })
         .collect();
-    let range = zhian_domain::DateRange::new(from, today).map_err(|e| AppError::Internal(e.to_string()))?;
+    let range = zhian_domain::DateRange::new(from, to).map_err(|e| AppError::Internal(e.to_string()))?;
     let calendar = zhian_domain::calendar::evaluate(&zhian_domain::ObligationQuery {
         range,
         as_of: state.clock.now(),
@@ -64,9 +73,97 @@ pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result
         cadences: settings.cadences,
         records: &records,
     });
-    let mut slots: Vec<_> = calendar.slots.into_iter().filter(|s| s.tier == zhian_domain::Tier::Daily).collect();
+    Ok(calendar.slots.into_iter().filter(|s| s.tier == tier).collect())
+}
+
+/// The daily slots of the last `days` days up to today, newest first.
+pub async fn daily_calendar(state: &AppState, unit_id: i64, days: i64) -> Result<Vec<zhian_domain::Slot>, AppError> {
+    let today = state.clock.today();
+    let mut slots =
+        tier_slots(state, unit_id, zhian_domain::Tier::Daily, today - chrono::Duration::days(days - 1), today).await?;
     slots.reverse();
     Ok(slots)
+}
+
+/// The draft of a weekly review: the week's daily slots and checks, the hazards found and closed in it, and the
+/// items that kept failing.
+pub async fn weekly_draft(
+    state: &AppState,
+    unit_id: i64,
+    week: &zhian_domain::Period,
+) -> Result<zhian_domain::duty::WeeklyDraft, AppError> {
+    use zhian_domain::SlotStatus;
+    let w = week.window();
+    let (first, last) = (
+        zhian_domain::time::date_of_day(w.first_day).unwrap_or_default(),
+        zhian_domain::time::date_of_day(w.last_day).unwrap_or_default(),
+    );
+    let last = last.min(state.clock.today());
+    let mut draft = zhian_domain::duty::WeeklyDraft::default();
+    if first <= last {
+        for slot in tier_slots(state, unit_id, zhian_domain::Tier::Daily, first, last).await? {
+            let i = match slot.status {
+                SlotStatus::Done => 0,
+                SlotStatus::Late => 1,
+                SlotStatus::Missing => 2,
+                SlotStatus::Excused => 3,
+                SlotStatus::Due | SlotStatus::Upcoming => continue,
+            };
+            draft.daily[i] += 1;
+        }
+    }
+    let daily = state.store.unit_settings(unit_id).await?.cadences.daily;
+    let in_week = |t: i64| w.start <= t && t < w.end;
+    let mut failures: Vec<(String, u32)> = Vec::new();
+    for c in state.store.daily_checks(unit_id, 500).await? {
+        let Ok(p) = zhian_domain::Period::parse(daily, &c.period) else { continue };
+        if !in_week(p.window().start) {
+            continue;
+        }
+        draft.checks += 1;
+        draft.zero_risk += u32::from(c.zero_risk);
+        if let Some(full) = state.store.daily_check(unit_id, c.id).await? {
+            for item in full.items.iter().filter(|i| i.result == zhian_domain::duty::CheckResult::Nonconforming) {
+                match failures.iter_mut().find(|(name, _)| *name == item.item) {
+                    Some((_, n)) => *n += 1,
+                    None => failures.push((item.item.clone(), 1)),
+                }
+            }
+        }
+    }
+    draft.repeated = failures.into_iter().filter(|(_, n)| *n > 1).collect();
+    for h in state.store.hazards(unit_id).await? {
+        let closed = h.status == zhian_domain::hazard::HazardStatus::Closed;
+        if in_week(h.created_at.timestamp()) {
+            draft.hazards_found += 1;
+            draft.hazards_closed += u32::from(closed);
+        }
+        draft.hazards_open += u32::from(!closed);
+    }
+    Ok(draft)
+}
+
+/// Submits a weekly review on the draft made now; one per week unless correcting one.
+pub async fn submit_weekly_review(
+    state: &AppState,
+    ctx: &Ctx,
+    unit_id: i64,
+    form: &zhian_domain::duty::WeeklyReviewForm,
+) -> Result<i64, AppError> {
+    let cadence = state.store.unit_settings(unit_id).await?.cadences.weekly;
+    let info = form.check(cadence).map_err(AppError::Invalid)?;
+    let refuse = |message: String| {
+        let mut f = FieldErrors::default();
+        f.add("period", message);
+        AppError::Invalid(f)
+    };
+    zhian_domain::duty::check_timing(&info.period, &info.period.window(), state.clock.now())
+        .map_err(|e| refuse(e.to_string()))?;
+    let draft = weekly_draft(state, unit_id, &info.period).await?.text();
+    match state.store.submit_weekly_review(unit_id, &info, &draft, ctx.user()?.id, state.clock.now()).await {
+        Err(StoreError::Refused(why)) => Err(refuse(why)),
+        other => Ok(other?),
+    }
 }
 
 /// A hazard step as submitted.
