@@ -168,7 +168,13 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
         let store = open(&place, env).await?;
         let key = log_key(&place.data_dir, env.entropy.as_ref())?;
         let every = checkpoint_every()?;
-        let settings = Settings { secure_cookies: a.secure_cookies, ..Settings::default() };
+        let hours = setting(None, "ZHIAN_VETO_ESCALATION_HOURS", "24");
+        let veto_escalation_hours = hours
+            .parse::<i64>()
+            .ok()
+            .filter(|h| *h > 0)
+            .ok_or_else(|| Failure::bad_value("ZHIAN_VETO_ESCALATION_HOURS", &hours, "须为正整数（小时）"))?;
+        let settings = Settings { secure_cookies: a.secure_cookies, veto_escalation_hours, ..Settings::default() };
         let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, settings)
             .map_err(|e| Failure::BadInput(e.to_string()))?;
         let local = listener.local_addr().map_err(|e| Failure::BadInput(e.to_string()))?;

@@ -135,6 +135,10 @@ pub enum Action {
     ActOnHazard,
     /// Submit the weekly investigation (周排查) — the director's, or an officer's.
     SubmitWeeklyReview,
+    /// Propose a veto (否决建议) — a director or an officer.
+    ProposeVeto,
+    /// Answer a veto — the principal.
+    AnswerVeto,
 }
 
 impl Action {
@@ -154,6 +158,8 @@ impl Action {
             Self::SubmitDailyCheck => "日管控检查记录由本单位在任的质量安全员填写",
             Self::ActOnHazard => "风险隐患由本单位人员处置",
             Self::SubmitWeeklyReview => "周排查报告由本单位质量安全总监（或质量安全员）提交",
+            Self::ProposeVeto => "否决建议由本单位质量安全总监或质量安全员提出",
+            Self::AnswerVeto => "否决建议由本单位主要负责人研判答复",
         }
     }
 }
@@ -194,6 +200,10 @@ pub fn authorize(subject: &Subject, action: Action, unit: Option<UnitRef>) -> De
         }
         Action::SubmitDailyCheck => unit.is_some_and(|u| subject.holds(u.id, Post::Officer)),
         Action::ActOnHazard => unit.is_some_and(|u| subject.member_of(u.id)),
+        Action::ProposeVeto => {
+            unit.is_some_and(|u| subject.holds(u.id, Post::Director) || subject.holds(u.id, Post::Officer))
+        }
+        Action::AnswerVeto => unit.is_some_and(|u| subject.holds(u.id, Post::Principal)),
         Action::SubmitWeeklyReview => {
             unit.is_some_and(|u| subject.holds(u.id, Post::Director) || subject.holds(u.id, Post::Officer))
         }

@@ -37,6 +37,7 @@ pub mod period;
 pub mod scope;
 pub mod staffing;
 pub mod time;
+pub mod veto;
 
 pub use cadence::{Cadence, CadenceError, Tier};
 pub use calendar::{Calendar, ObligationQuery, Record, Slot, SlotStatus, Summary, Suspension, evaluate};

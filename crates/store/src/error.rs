@@ -13,6 +13,8 @@ pub enum Conflict {
     PersonIdNumber,
     /// Another version was saved at the same moment.
     Version,
+    /// The veto has been answered already.
+    Answered,
     /// Another uniqueness rule.
     Other,
 }
@@ -41,7 +43,8 @@ pub enum StoreError {
 }
 
 /// Constraint names (PostgreSQL) and column lists (SQLite messages) of each conflict.
-const CONFLICTS: [(Conflict, &str, &str); 6] = [
+const CONFLICTS: [(Conflict, &str, &str); 7] = [
+    (Conflict::Answered, "veto_answers_veto_key", "veto_answers.veto_id"),
     (Conflict::Username, "users_username_key", "users.username"),
     (Conflict::CreditCode, "units_credit_code_key", "units.credit_code"),
     (Conflict::PersonIdNumber, "people_unit_id_number_key", "people.unit_id, people.id_number_index"),

@@ -40,6 +40,10 @@ pub mod kind {
     pub const SUSPENSION: &str = "suspension";
     /// A weekly investigation (周排查).
     pub const WEEKLY_REVIEW: &str = "weekly_review";
+    /// A veto (否决建议).
+    pub const VETO: &str = "veto";
+    /// The principal's answer to a veto.
+    pub const VETO_ANSWER: &str = "veto_answer";
 }
 
 /// The appointment row a leaf is built from, with its unit's credit code and its author's username.
@@ -212,6 +216,52 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
                 r.try_get("username")?,
                 r.try_get("credit_code")?,
             )
+        }
+        kind::VETO => {
+            let Some(r) = sqlx::query(
+                "select v.id, v.product, v.defect, v.proposal, v.created_at, un.credit_code, au.username from vetoes v \
+                 join units un on un.id = v.unit_id join users au on au.id = v.proposed_by where v.id = $1",
+            )
+            .bind(record_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            else {
+                return Ok(None);
+            };
+            let at: i64 = r.try_get("created_at")?;
+            let content = jcs_string_object(&[
+                ("defect", &r.try_get::<String, _>("defect")?),
+                ("product", &r.try_get::<String, _>("product")?),
+                ("proposal", &r.try_get::<String, _>("proposal")?),
+                ("veto", &r.try_get::<i64, _>("id")?.to_string()),
+            ]);
+            let day =
+                zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(instant(at))).unwrap_or_default();
+            (content, day.to_string(), at, r.try_get("username")?, r.try_get("credit_code")?)
+        }
+        kind::VETO_ANSWER => {
+            let Some(r) = sqlx::query(
+                "select a.id, a.veto_id, a.decision, a.reasons, a.measures, a.created_at, un.credit_code, au.username \
+                 from veto_answers a join vetoes v on v.id = a.veto_id join units un on un.id = v.unit_id \
+                 join users au on au.id = a.answered_by where a.id = $1",
+            )
+            .bind(record_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            else {
+                return Ok(None);
+            };
+            let at: i64 = r.try_get("created_at")?;
+            let content = jcs_string_object(&[
+                ("answer", &r.try_get::<i64, _>("id")?.to_string()),
+                ("decision", &r.try_get::<String, _>("decision")?),
+                ("measures", &r.try_get::<String, _>("measures")?),
+                ("reasons", &r.try_get::<String, _>("reasons")?),
+                ("veto", &r.try_get::<i64, _>("veto_id")?.to_string()),
+            ]);
+            let day =
+                zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(instant(at))).unwrap_or_default();
+            (content, day.to_string(), at, r.try_get("username")?, r.try_get("credit_code")?)
         }
         _ => return Ok(None),
     };

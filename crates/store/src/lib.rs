@@ -22,6 +22,7 @@ mod seal;
 pub mod settings;
 mod units;
 mod users;
+pub mod vetoes;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -46,6 +46,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_weekly_reviews.sql"),
         include_str!("../migrations/postgres/0006_weekly_reviews.sql"),
     ),
+    (
+        7,
+        "vetoes",
+        include_str!("../migrations/sqlite/0007_vetoes.sql"),
+        include_str!("../migrations/postgres/0007_vetoes.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

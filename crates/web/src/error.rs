@@ -102,6 +102,7 @@ impl From<StoreError> for AppError {
                     Conflict::CreditCode => fields.add("credit_code", "该统一社会信用代码的单位已登记"),
                     Conflict::PersonIdNumber => fields.add("id_number", "本单位人员名单中已有该身份证号码"),
                     Conflict::Version => return Self::Conflict("有人同时保存了新版本，请刷新后重试".into()),
+                    Conflict::Answered => return Self::Conflict("该否决建议已答复，答复不可更改".into()),
                     Conflict::Other => return Self::Conflict("记录已存在".into()),
                 }
                 Self::Invalid(fields)

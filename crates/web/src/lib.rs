@@ -45,11 +45,17 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// How long a session lasts without signing in again.
     pub session_hours: i64,
+    /// How long the principal has to answer a veto before it escalates.
+    pub veto_escalation_hours: i64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { secure_cookies: false, session_hours: 12 }
+        Self {
+            secure_cookies: false,
+            session_hours: 12,
+            veto_escalation_hours: zhian_domain::veto::DEFAULT_ESCALATION_HOURS,
+        }
     }
 }
 

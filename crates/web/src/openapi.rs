@@ -51,6 +51,14 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
             "Object",
         ),
         ("GET", "/api/v1/units/{unit_id}/weekly-reviews/{review_id}") => ("一份周排查报告", None, "Object"),
+        ("GET", "/api/v1/units/{unit_id}/vetoes") => ("否决建议（含是否超时未答复）", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/vetoes") => {
+            ("提出否决建议（质量安全总监或质量安全员），立即通知主要负责人", Some("VetoInput"), "Object")
+        }
+        ("GET", "/api/v1/units/{unit_id}/vetoes/{veto_id}") => ("一条否决建议及其答复", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/vetoes/{veto_id}/answer") => {
+            ("主要负责人答复否决建议（仅一次）", Some("VetoAnswerInput"), "Object")
+        }
         ("GET", "/api/v1/units/{unit_id}/settings") => ("休息日、各层级频次与记录名称", None, "Object"),
         ("PUT", "/api/v1/units/{unit_id}/settings") => {
             ("设置休息日、频次（不得低于法定频次）与记录名称", Some("SettingsInput"), "Object")
@@ -124,6 +132,8 @@ fn schemas() -> Value {
         "Accounts": {"type": "array", "items": {"type": "object"}},
         "WeeklyReviewInput": s(json!({"period": text, "analysis": text, "conclusions": text, "amends": {"type": ["integer", "null"]}}),
             &["period", "analysis", "conclusions"]),
+        "VetoInput": s(json!({"product": text, "defect": text, "proposal": text}), &["product", "defect", "proposal"]),
+        "VetoAnswerInput": s(json!({"decision": {"type": "string", "enum": ["accept", "reject"]}, "reasons": text, "measures": text}), &["decision", "reasons"]),
         "SettingsInput": s(json!({"closed_weekdays": {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}},
             "daily_cadence": text, "weekly_cadence": text, "monthly_cadence": text, "daily_name": text, "weekly_name": text, "monthly_name": text}),
             &["daily_cadence", "weekly_cadence", "monthly_cadence"]),

@@ -704,3 +704,54 @@ async fn the_weekly_review_is_drafted_from_the_weeks_records_and_reaches_the_pri
     let b = app.get(&format!("/api/v1/units/{id}/records/weekly_review/{review}/bundle"), Some(&principal)).await;
     zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&b.body).unwrap()).unwrap();
 }
+
+#[tokio::test]
+async fn a_veto_alerts_the_principal_escalates_when_unanswered_and_is_answered_once() {
+    let app = TestApp::new().await;
+    let (principal, officer, id) = unit_with_officer(&app).await;
+    let url = format!("/api/v1/units/{id}/vetoes");
+    let bad = app.json("POST", &url, Some(&officer), json!({"product": "", "defect": "", "proposal": ""})).await;
+    assert_eq!(pointers(&bad).len(), 3);
+    let by_principal =
+        app.json("POST", &url, Some(&principal), json!({"product": "x", "defect": "y", "proposal": "z"})).await;
+    assert_eq!(by_principal.status, StatusCode::FORBIDDEN);
+    let r = app
+        .json("POST", &url, Some(&officer), json!({"product": "XX牌48V充电器（批次2026-01）", "defect": "外壳无3C标志，温升异常", "proposal": "立即停止销售并下架"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let veto = r.json()["id"].as_i64().unwrap();
+    let inbox = app.get("/api/v1/notifications", Some(&principal)).await.json();
+    assert!(inbox[0]["message"].as_str().unwrap().contains("请立即组织分析研判"), "{inbox}");
+    assert_eq!(r.json()["escalated"], false);
+    app.clock.advance(chrono::Duration::hours(25));
+    let (principal, officer) = (app.login(principal.user_id).await, app.login(officer.user_id).await);
+    assert_eq!(app.get(&format!("{url}/{veto}"), Some(&principal)).await.json()["escalated"], true);
+    let dash = app.get(&format!("/units/{id}"), Some(&principal)).await;
+    assert!(dash.body.contains("veto-alarm") && dash.body.contains("超时 1 项"), "{}", dash.body);
+    let answer = format!("{url}/{veto}/answer");
+    let r =
+        app.json("POST", &answer, Some(&officer), json!({"decision": "accept", "reasons": "r", "measures": "m"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "the principal answers");
+    let r = app.json("POST", &answer, Some(&principal), json!({"decision": "accept", "reasons": "缺陷属实"})).await;
+    assert_eq!(pointers(&r), ["/measures"]);
+    let r = app
+        .json(
+            "POST",
+            &answer,
+            Some(&principal),
+            json!({"decision": "accept", "reasons": "缺陷属实", "measures": "全部下架，通知供货商召回"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        (r.json()["answer"]["decision"].as_str(), r.json()["escalated"].as_bool()),
+        (Some("accept"), Some(false))
+    );
+    let again = app.json("POST", &answer, Some(&principal), json!({"decision": "reject", "reasons": "改主意"})).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("答复不可更改"));
+    for kind in ["veto"] {
+        let b = app.get(&format!("/api/v1/units/{id}/records/{kind}/{veto}/bundle"), Some(&principal)).await;
+        zhian_ledger::bundle::verify_bundle(&zhian_ledger::bundle::Bundle::from_json(&b.body).unwrap()).unwrap();
+    }
+}

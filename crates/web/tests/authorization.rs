@@ -53,6 +53,10 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/reviews/new", "lnnnyy", "lnnnnn"),
     ("POST", "/units/{unit_id}/reviews", "lnnnyy", "lnnnnn"),
     ("GET", "/units/{unit_id}/reviews/{review_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/vetoes", "lyyyyy", "lynnnn"),
+    ("POST", "/units/{unit_id}/vetoes", "lnnnyy", "lnnnnn"),
+    ("GET", "/units/{unit_id}/vetoes/{veto_id}", "lyyyyy", "lynnnn"),
+    ("POST", "/units/{unit_id}/vetoes/{veto_id}/answer", "lnnynn", "lnnnnn"),
     ("GET", "/units/{unit_id}/settings", "lyyyyy", "lynnnn"),
     ("POST", "/units/{unit_id}/settings", "lnnynn", "lnnnnn"),
     ("POST", "/units/{unit_id}/suspensions", "lnnynn", "lnnnnn"),
@@ -91,6 +95,10 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/units/{unit_id}/weekly-reviews", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/weekly-reviews", "lnnnyy", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/weekly-reviews/{review_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/api/v1/units/{unit_id}/vetoes", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/vetoes", "lnnnyy", "lnnnnn"),
+    ("GET", "/api/v1/units/{unit_id}/vetoes/{veto_id}", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/vetoes/{veto_id}/answer", "lnnynn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/settings", "lyyyyy", "lynnnn"),
     ("PUT", "/api/v1/units/{unit_id}/settings", "lnnynn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/suspensions", "lyyyyy", "lynnnn"),
@@ -118,6 +126,8 @@ struct Fixture {
     notification: i64,
     /// A weekly review of the unit.
     review: i64,
+    /// A veto, unanswered.
+    veto: i64,
 }
 
 async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
@@ -152,8 +162,15 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
     };
     let week = week.check(zhian_domain::Cadence::Weeks(1)).unwrap();
     let review = app.state.store.submit_weekly_review(unit, &week, "草稿", director, common::now()).await.unwrap();
+    let proposal =
+        zhian_domain::veto::VetoForm { product: "充电器".into(), defect: "无3C".into(), proposal: "停售".into() };
+    let veto = app.state.store.propose_veto(unit, &proposal.check().unwrap(), officer, common::now()).await.unwrap();
     let person = spare.json()["id"].as_i64().unwrap();
-    (Fixture { unit, appointment, person, account, check, hazard: hazards[0], notification, review }, director, officer)
+    (
+        Fixture { unit, appointment, person, account, check, hazard: hazards[0], notification, review, veto },
+        director,
+        officer,
+    )
 }
 
 fn concrete(path: &str, f: &Fixture) -> String {
@@ -166,6 +183,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{check_id}", &f.check.to_string())
         .replace("{hazard_id}", &f.hazard.to_string())
         .replace("{review_id}", &f.review.to_string())
+        .replace("{veto_id}", &f.veto.to_string())
         .replace("{notification_id}", &f.notification.to_string())
 }
 

@@ -179,3 +179,54 @@ pub async fn submit_weekly_review(
     let r = state.store.weekly_review(unit_id, id).await?.ok_or(AppError::NotFound)?;
     ok(StatusCode::CREATED, review_json(&r))
 }
+
+fn veto_json(state: &AppState, v: &zhian_store::vetoes::Veto) -> Value {
+    json!({
+        "id": v.id, "product": v.product, "defect": v.defect, "proposal": v.proposal, "proposed_by": v.proposed_by,
+        "created_at": v.created_at.to_rfc3339(), "escalated": usecases::veto_escalated(state, v),
+        "answer": v.answer.as_ref().map(|(d, reasons, measures, by, at)| json!({
+            "decision": d.code(), "reasons": reasons, "measures": measures, "answered_by": by, "answered_at": at.to_rfc3339(),
+        })),
+    })
+}
+
+/// `GET /api/v1/units/{unit_id}/vetoes`.
+pub async fn vetoes(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let list = state.store.vetoes(ctx.unit_id()?).await?;
+    ok(StatusCode::OK, list.iter().map(|v| veto_json(&state, v)).collect::<Vec<_>>())
+}
+
+/// `GET /api/v1/units/{unit_id}/vetoes/{veto_id}`.
+pub async fn veto(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> ApiResult {
+    let v = state.store.veto(ctx.unit_id()?, id).await?.ok_or(AppError::NotFound)?;
+    ok(StatusCode::OK, veto_json(&state, &v))
+}
+
+/// `POST /api/v1/units/{unit_id}/vetoes`: the principal is alerted at once.
+pub async fn propose_veto(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(form): ApiJson<zhian_domain::veto::VetoForm>,
+) -> ApiResult {
+    let unit_id = ctx.unit_id()?;
+    let id = usecases::propose_veto(&state, &ctx, unit_id, &form).await?;
+    let v = state.store.veto(unit_id, id).await?.ok_or(AppError::NotFound)?;
+    ok(StatusCode::CREATED, veto_json(&state, &v))
+}
+
+/// `POST /api/v1/units/{unit_id}/vetoes/{veto_id}/answer`: once; an accepted veto needs its measures.
+pub async fn answer_veto(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+    ApiJson(form): ApiJson<zhian_domain::veto::VetoAnswerForm>,
+) -> ApiResult {
+    let unit_id = ctx.unit_id()?;
+    usecases::answer_veto(&state, &ctx, unit_id, id, &form).await?;
+    let v = state.store.veto(unit_id, id).await?.ok_or(AppError::NotFound)?;
+    ok(StatusCode::CREATED, veto_json(&state, &v))
+}

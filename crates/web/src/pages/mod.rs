@@ -9,6 +9,7 @@ pub mod people;
 pub mod reviews;
 pub mod settings;
 pub mod units;
+pub mod vetoes;
 
 use askama::Template;
 use axum::Json;

@@ -138,6 +138,8 @@ struct DashboardPage {
     open_hazards: usize,
     overdue_hazards: usize,
     notifications: Vec<(i64, String)>,
+    vetoes_waiting: usize,
+    vetoes_escalated: usize,
 }
 
 fn names(v: Vec<String>) -> String {
@@ -175,7 +177,11 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
         .filter(|n| n.unit_id == unit_id)
         .map(|n| (n.id, n.message))
         .collect();
+    let vetoes: Vec<_> = state.store.vetoes(unit_id).await?.into_iter().filter(|v| v.answer.is_none()).collect();
+    let vetoes_escalated = vetoes.iter().filter(|v| usecases::veto_escalated(&state, v)).count();
     let page = DashboardPage {
+        vetoes_waiting: vetoes.len(),
+        vetoes_escalated,
         today_check: today_slot.map_or("—", |s| s.status.label()),
         today_done: today_slot
             .is_some_and(|s| matches!(s.status, zhian_domain::SlotStatus::Done | zhian_domain::SlotStatus::Late)),

@@ -217,3 +217,33 @@ pub async fn hazard_step(
         other => Ok(other?),
     }
 }
+
+/// Proposes a veto.
+pub async fn propose_veto(
+    state: &AppState,
+    ctx: &Ctx,
+    unit_id: i64,
+    form: &zhian_domain::veto::VetoForm,
+) -> Result<i64, AppError> {
+    let info = form.check().map_err(AppError::Invalid)?;
+    Ok(state.store.propose_veto(unit_id, &info, ctx.user()?.id, state.clock.now()).await?)
+}
+
+/// Answers a veto, once.
+pub async fn answer_veto(
+    state: &AppState,
+    ctx: &Ctx,
+    unit_id: i64,
+    veto_id: i64,
+    form: &zhian_domain::veto::VetoAnswerForm,
+) -> Result<i64, AppError> {
+    let answer = form.check().map_err(AppError::Invalid)?;
+    Ok(state.store.answer_veto(unit_id, veto_id, &answer, ctx.user()?.id, state.clock.now()).await?)
+}
+
+/// Whether a veto has waited too long for its answer.
+#[must_use]
+pub fn veto_escalated(state: &AppState, v: &zhian_store::vetoes::Veto) -> bool {
+    let after = chrono::Duration::hours(state.settings.veto_escalation_hours);
+    zhian_domain::veto::escalated(v.created_at, v.answer.is_some(), state.clock.now(), after)
+}
