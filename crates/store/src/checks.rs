@@ -127,6 +127,36 @@ async fn holders(conn: &mut sqlx::AnyConnection, unit_id: i64, post: &str, day: 
     .collect()
 }
 
+/// A period has one record of a kind unless a later one amends one of that period's: the rule for daily checks and
+/// weekly reviews alike, checked inside the writing transaction.
+pub(crate) async fn one_per_period(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    unit_id: i64,
+    period: &str,
+    amends: Option<i64>,
+    what: &str,
+) -> Result<()> {
+    let sql = format!("select id from {table} where unit_id = $1 and period = $2 order by id");
+    let existing: Vec<i64> = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(unit_id)
+        .bind(period)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, sqlx::Error>>()?;
+    match (amends, existing.first()) {
+        (None, Some(first)) => {
+            Err(StoreError::Refused(format!("{period} 已有{what}（#{first}）；如需更正，请提交更正，原记录保留可查")))
+        }
+        (Some(original), _) if !existing.contains(&original) => {
+            Err(StoreError::Refused(format!("被更正的 #{original} 不是本单位 {period} 的{what}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Notifies the holders of `post` in a unit, except the account that acted, inside the caller's transaction.
 pub(crate) async fn notify_post(
     conn: &mut sqlx::AnyConnection,
@@ -216,26 +246,7 @@ impl Store {
     ) -> Result<(i64, Vec<i64>)> {
         let period = info.period.to_string();
         let mut tx = self.write.begin().await?;
-        let existing: Vec<i64> =
-            sqlx::query("select id from daily_checks where unit_id = $1 and period = $2 order by id")
-                .bind(unit_id)
-                .bind(&period)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get("id"))
-                .collect::<Result<_, sqlx::Error>>()?;
-        match (info.amends, existing.first()) {
-            (None, Some(first)) => {
-                return Err(StoreError::Refused(format!(
-                    "{period} 已有检查记录（#{first}）；如需更正，请提交更正记录，原记录保留可查"
-                )));
-            }
-            (Some(original), _) if !existing.contains(&original) => {
-                return Err(StoreError::Refused(format!("被更正的记录 #{original} 不是本单位 {period} 的检查记录")));
-            }
-            _ => {}
-        }
+        one_per_period(&mut tx, "daily_checks", unit_id, &period, info.amends, "检查记录").await?;
         let id: i64 = sqlx::query(
             "insert into daily_checks (unit_id, period, zero_risk, note, risk_list_version, amends, created_by, created_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",

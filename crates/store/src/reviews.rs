@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use zhian_domain::duty::WeeklyReviewInfo;
 
 use crate::ledger::kind;
-use crate::{Result, Store, StoreError, instant, micros};
+use crate::{Result, Store, instant, micros};
 
 /// A stored weekly review.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,26 +58,7 @@ impl Store {
     ) -> Result<i64> {
         let period = info.period.to_string();
         let mut tx = self.write.begin().await?;
-        let existing: Vec<i64> =
-            sqlx::query("select id from weekly_reviews where unit_id = $1 and period = $2 order by id")
-                .bind(unit_id)
-                .bind(&period)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get("id"))
-                .collect::<Result<_, sqlx::Error>>()?;
-        match (info.amends, existing.first()) {
-            (None, Some(first)) => {
-                return Err(StoreError::Refused(format!(
-                    "{period} 已有周排查报告（#{first}）；如需更正，请提交更正报告"
-                )));
-            }
-            (Some(original), _) if !existing.contains(&original) => {
-                return Err(StoreError::Refused(format!("被更正的报告 #{original} 不是本单位 {period} 的周排查报告")));
-            }
-            _ => {}
-        }
+        crate::checks::one_per_period(&mut tx, "weekly_reviews", unit_id, &period, info.amends, "周排查报告").await?;
         let id: i64 = sqlx::query(
             "insert into weekly_reviews (unit_id, period, draft, analysis, conclusions, amends, created_by, created_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",

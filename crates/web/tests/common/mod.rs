@@ -182,3 +182,34 @@ impl TestApp {
         (person, r.json()["id"].as_i64().unwrap())
     }
 }
+
+/// A unit registered ten days before the harness's "now", with an officer who can sign in: (principal, officer,
+/// unit id), signed in at "now".
+pub async fn unit_with_officer(app: &TestApp) -> (Login, Login, i64) {
+    use zhian_domain::time::Clock as _;
+    let at = app.clock.now();
+    app.clock.set(at - chrono::Duration::days(10));
+    let principal = app.user("liqiang", false).await;
+    let me = app.login(principal).await;
+    let id = app.unit(&me, "92440305MA5G7K3L2A", "440305", &["ccc-10"]).await;
+    let (person, _) = app.staff(&me, id, "王芳", "officer").await;
+    let officer = app.user("wangfang", false).await;
+    app.state.store.link_person(id, person, officer, now()).await.unwrap();
+    app.clock.set(at);
+    (app.login(principal).await, app.login(officer).await, id)
+}
+
+pub fn check(period: &str, results: &[(&str, &str)], amends: Option<i64>) -> serde_json::Value {
+    let items: Vec<_> = results
+        .iter()
+        .map(|(r, n)| serde_json::json!({"risk_point": "3C", "item": "整车3C标志", "result": r, "note": n}))
+        .collect();
+    serde_json::json!({"period": period, "items": items, "amends": amends})
+}
+
+pub fn pointers(r: &Reply) -> Vec<String> {
+    r.json()["error"]["fields"]
+        .as_array()
+        .map(|f| f.iter().map(|e| e["pointer"].as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
