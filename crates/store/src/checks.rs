@@ -348,14 +348,46 @@ impl Store {
     }
 
     /// Periods and submission instants of a unit's daily checks — the obligation calendar's records.
-    pub async fn daily_check_submissions(&self, unit_id: i64) -> Result<Vec<(String, DateTime<Utc>)>> {
-        sqlx::query("select period, created_at from daily_checks where unit_id = $1")
+    /// Only checks submitted at or after `since` are read: an earlier one cannot count for a window that opens later.
+    pub async fn daily_check_submissions(
+        &self,
+        unit_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>> {
+        sqlx::query("select period, created_at from daily_checks where unit_id = $1 and created_at >= $2")
             .bind(unit_id)
+            .bind(micros(since))
             .fetch_all(&self.read)
             .await?
             .iter()
             .map(|r| Ok((r.try_get("period")?, instant(r.try_get("created_at")?))))
             .collect()
+    }
+
+    /// The unit's hazards not closed: (status, deadline) — what the dashboard counts.
+    pub async fn open_hazards(&self, unit_id: i64) -> Result<Vec<(HazardStatus, Option<NaiveDate>)>> {
+        sqlx::query("select status, deadline from hazards where unit_id = $1 and status <> 'closed'")
+            .bind(unit_id)
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                Ok((
+                    HazardStatus::parse(&status).ok_or(StoreError::Corrupt(status))?,
+                    r.try_get::<Option<String>, _>("deadline")?.as_deref().map(crate::date).transpose()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Whether any person of the unit has a passed assessment on record.
+    pub async fn has_passed_assessment(&self, unit_id: i64) -> Result<bool> {
+        Ok(sqlx::query("select 1 as one from trainings where unit_id = $1 and passed = 1 limit 1")
+            .bind(unit_id)
+            .fetch_optional(&self.read)
+            .await?
+            .is_some())
     }
 
     /// A unit's hazards, newest first.

@@ -195,6 +195,16 @@ impl Store {
         unit_row(&r, products).map(Some)
     }
 
+    /// When a unit was registered here.
+    pub async fn unit_registered_at(&self, unit_id: i64) -> Result<chrono::DateTime<Utc>> {
+        let r = sqlx::query("select created_at from units where id = $1")
+            .bind(unit_id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(instant(r.try_get("created_at")?))
+    }
+
     /// What access control needs of a unit: its id and division.
     #[tracing::instrument(skip_all)]
     pub async fn unit_ref(&self, unit_id: i64) -> Result<Option<UnitRef>> {

@@ -553,7 +553,10 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
     assert!(!store.daily_check(id, first).await.unwrap().unwrap().zero_risk);
     assert!(store.daily_check(id + 1, first).await.unwrap().is_none(), "another unit's check is invisible");
     assert_eq!(store.hazards(id).await.unwrap()[0].description, "两台车无3C标志");
-    assert_eq!(store.daily_check_submissions(id).await.unwrap().len(), 2);
+    assert_eq!(store.daily_check_submissions(id, now()).await.unwrap().len(), 2);
+    assert_eq!(store.daily_check_submissions(id, now() + chrono::Duration::seconds(1)).await.unwrap().len(), 0);
+    assert!(!store.has_passed_assessment(id).await.unwrap());
+    assert_eq!(store.open_hazards(id).await.unwrap().len(), 1);
     let key = log_key();
     store.sign_checkpoint(&key, now()).await.unwrap();
     let bundle = store.bundle("daily_check", first, &key, now()).await.unwrap();

@@ -153,7 +153,7 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
     let today = state.clock.today();
     let risk_version = state.store.risk_list_versions(unit_id).await?.first().map(|v| v.version);
     let can_edit_profile = authorize(&ctx.subject, Action::EditUnitProfile, ctx.unit) == Decision::Allow;
-    let passed = state.store.trainings(unit_id).await?.iter().any(|t| t.passed);
+    let passed = state.store.has_passed_assessment(unit_id).await?;
     let base = format!("/units/{unit_id}");
     let steps = vec![
         ("登记单位信息与产品类别", true, format!("{base}/profile")),
@@ -162,12 +162,12 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
         ("确认风险管控清单", risk_version.is_some(), format!("{base}/risk-list")),
         ("确认岗位职责", true, format!("{base}/duties")),
     ];
-    let mut layout = Layout::for_unit(&state, &ctx, &o.unit.name).await?;
-    layout.title.clone_from(&o.unit.name);
+    let mut layout = Layout::new(&ctx, &o.unit.name);
+    layout.unit = Some((o.unit.id, o.unit.name.clone()));
     let today_slot = usecases::daily_calendar(&state, unit_id, 1).await?.into_iter().next();
-    let hazards = state.store.hazards(unit_id).await?;
-    let open: Vec<_> = hazards.iter().filter(|h| h.status != zhian_domain::hazard::HazardStatus::Closed).collect();
-    let overdue_hazards = open.iter().filter(|h| zhian_domain::hazard::overdue(h.status, h.deadline, today)).count();
+    let open = state.store.open_hazards(unit_id).await?;
+    let overdue_hazards =
+        open.iter().filter(|(status, deadline)| zhian_domain::hazard::overdue(*status, *deadline, today)).count();
     let user_id = ctx.user()?.id;
     let notifications = state
         .store
@@ -177,8 +177,10 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
         .filter(|n| n.unit_id == unit_id)
         .map(|n| (n.id, n.message))
         .collect();
-    let vetoes: Vec<_> = state.store.vetoes(unit_id).await?.into_iter().filter(|v| v.answer.is_none()).collect();
-    let vetoes_escalated = vetoes.iter().filter(|v| usecases::veto_escalated(&state, v)).count();
+    let vetoes = state.store.unanswered_vetoes(unit_id).await?;
+    let after = chrono::Duration::hours(state.settings.veto_escalation_hours);
+    let vetoes_escalated =
+        vetoes.iter().filter(|at| zhian_domain::veto::escalated(**at, false, state.clock.now(), after)).count();
     let page = DashboardPage {
         vetoes_waiting: vetoes.len(),
         vetoes_escalated,

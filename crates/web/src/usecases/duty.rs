@@ -41,14 +41,24 @@ pub async fn tier_slots(
     to: chrono::NaiveDate,
 ) -> Result<Vec<zhian_domain::Slot>, AppError> {
     use zhian_domain::Tier;
-    let unit = state.store.unit(unit_id).await?.ok_or(AppError::NotFound)?;
-    let registered = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(unit.created_at)).unwrap_or(to);
+    let registered_at = state.store.unit_registered_at(unit_id).await?;
+    let registered = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(registered_at)).unwrap_or(to);
     let from = from.max(registered).min(to);
     let settings = state.store.unit_settings(unit_id).await?;
     let suspensions = state.store.calendar_suspensions(unit_id).await?;
     let cadence = settings.cadences.get(tier);
     let submissions = match tier {
-        Tier::Daily => state.store.daily_check_submissions(unit_id).await?,
+        Tier::Daily => {
+            let since = zhian_domain::Period::index_range(
+                cadence,
+                zhian_domain::time::day_number(from),
+                zhian_domain::time::day_number(from),
+            )
+            .0;
+            let opens = zhian_domain::Period::new(cadence, since).window().start;
+            let since = chrono::DateTime::from_timestamp(opens, 0).unwrap_or_default();
+            state.store.daily_check_submissions(unit_id, since).await?
+        }
         Tier::Weekly => {
             state.store.weekly_reviews(unit_id).await?.into_iter().map(|r| (r.period, r.created_at)).collect()
         }
