@@ -44,6 +44,23 @@ pub struct DailyCheck {
     pub items: Vec<CheckItemRow>,
 }
 
+/// What a unit's dashboard counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DashboardCounts {
+    /// Someone has passed an assessment.
+    pub passed_assessment: bool,
+    /// The current risk list version.
+    pub risk_version: Option<i64>,
+    /// Hazards not closed.
+    pub open_hazards: u32,
+    /// Of which past their deadline.
+    pub overdue_hazards: u32,
+    /// Vetoes waiting for an answer.
+    pub vetoes_waiting: u32,
+    /// Of which waiting too long.
+    pub vetoes_escalated: u32,
+}
+
 /// A hazard (风险隐患).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hazard {
@@ -364,30 +381,37 @@ impl Store {
             .collect()
     }
 
-    /// The unit's hazards not closed: (status, deadline) — what the dashboard counts.
-    pub async fn open_hazards(&self, unit_id: i64) -> Result<Vec<(HazardStatus, Option<NaiveDate>)>> {
-        sqlx::query("select status, deadline from hazards where unit_id = $1 and status <> 'closed'")
-            .bind(unit_id)
-            .fetch_all(&self.read)
-            .await?
-            .iter()
-            .map(|r| {
-                let status: String = r.try_get("status")?;
-                Ok((
-                    HazardStatus::parse(&status).ok_or(StoreError::Corrupt(status))?,
-                    r.try_get::<Option<String>, _>("deadline")?.as_deref().map(crate::date).transpose()?,
-                ))
-            })
-            .collect()
-    }
-
-    /// Whether any person of the unit has a passed assessment on record.
-    pub async fn has_passed_assessment(&self, unit_id: i64) -> Result<bool> {
-        Ok(sqlx::query("select 1 as one from trainings where unit_id = $1 and passed = 1 limit 1")
-            .bind(unit_id)
-            .fetch_optional(&self.read)
-            .await?
-            .is_some())
+    /// Everything the unit's dashboard counts, in one query.
+    pub async fn dashboard_counts(
+        &self,
+        unit_id: i64,
+        today: NaiveDate,
+        vetoes_due_before: DateTime<Utc>,
+    ) -> Result<DashboardCounts> {
+        let r = sqlx::query(
+            "select (select count(*) from trainings where unit_id = $1 and passed = 1) as passed, \
+             (select coalesce(max(version), 0) from risk_lists where unit_id = $1) as risk_version, \
+             (select count(*) from hazards where unit_id = $1 and status <> 'closed') as open_hazards, \
+             (select count(*) from hazards where unit_id = $1 and status <> 'closed' and deadline < $2) as overdue_hazards, \
+             (select count(*) from vetoes v where v.unit_id = $1 and not exists \
+                 (select 1 from veto_answers a where a.veto_id = v.id)) as vetoes_waiting, \
+             (select count(*) from vetoes v where v.unit_id = $1 and v.created_at <= $3 and not exists \
+                 (select 1 from veto_answers a where a.veto_id = v.id)) as vetoes_escalated",
+        )
+        .bind(unit_id)
+        .bind(today.to_string())
+        .bind(micros(vetoes_due_before))
+        .fetch_one(&self.read)
+        .await?;
+        let n = |c: &str| -> Result<u32> { Ok(u32::try_from(r.try_get::<i64, _>(c)?).unwrap_or(u32::MAX)) };
+        Ok(DashboardCounts {
+            passed_assessment: n("passed")? > 0,
+            risk_version: Some(r.try_get::<i64, _>("risk_version")?).filter(|v| *v > 0),
+            open_hazards: n("open_hazards")?,
+            overdue_hazards: n("overdue_hazards")?,
+            vetoes_waiting: n("vetoes_waiting")?,
+            vetoes_escalated: n("vetoes_escalated")?,
+        })
     }
 
     /// A unit's hazards, newest first.

@@ -18,6 +18,8 @@ pub struct UnitSettings {
     pub cadences: Cadences,
     /// The unit's own names for the daily, weekly and monthly records ("" for the default name).
     pub names: [String; 3],
+    /// When the unit was registered here; nothing is owed before.
+    pub registered_at: DateTime<Utc>,
 }
 
 impl UnitSettings {
@@ -73,7 +75,7 @@ impl Store {
     pub async fn unit_settings(&self, unit_id: i64) -> Result<UnitSettings> {
         let r = sqlx::query(
             "select closed_weekdays, daily_cadence, weekly_cadence, monthly_cadence, daily_name, weekly_name, \
-             monthly_name from units where id = $1",
+             monthly_name, created_at from units where id = $1",
         )
         .bind(unit_id)
         .fetch_optional(&self.read)
@@ -91,6 +93,7 @@ impl Store {
                 monthly: cadence("monthly_cadence")?,
             },
             names: [r.try_get("daily_name")?, r.try_get("weekly_name")?, r.try_get("monthly_name")?],
+            registered_at: instant(r.try_get("created_at")?),
         })
     }
 

@@ -28,6 +28,9 @@ macro_rules! user_columns {
     };
 }
 
+/// An account's jurisdictions and the posts it holds: (unit id, post).
+pub type Standing = (Vec<DivisionCode>, Vec<(i64, Post)>);
+
 impl Store {
     /// Creates an account; a taken username is `Conflict::Username`.
     #[tracing::instrument(skip_all)]
@@ -121,6 +124,35 @@ impl Store {
                 DivisionCode::parse(&code).map_err(|_| StoreError::Corrupt(format!("行政区划代码 {code}")))
             })
             .collect()
+    }
+
+    /// An account's standing on `day` in one query: its jurisdictions and the posts it holds (unit id, post).
+    #[tracing::instrument(skip_all)]
+    pub async fn standing(&self, user_id: i64, day: NaiveDate) -> Result<Standing> {
+        let day = day.to_string();
+        let rows = sqlx::query(
+            "select 'j' as kind, division_code as value, 0 as unit_id from regulator_grants where user_id = $1 \
+             union all select 'p' as kind, a.post as value, a.unit_id from appointments a join people p \
+             on p.id = a.person_id where p.user_id = $1 and a.from_date <= $2 and (a.to_date is null or a.to_date >= $2) \
+             order by kind, value, unit_id",
+        )
+        .bind(user_id)
+        .bind(day)
+        .fetch_all(&self.read)
+        .await?;
+        let (mut jurisdictions, mut posts) = (Vec::new(), Vec::new());
+        for r in &rows {
+            let (kind, value): (String, String) = (r.try_get("kind")?, r.try_get("value")?);
+            if kind == "j" {
+                jurisdictions.push(
+                    DivisionCode::parse(&value).map_err(|_| StoreError::Corrupt(format!("行政区划代码 {value}")))?,
+                );
+            } else {
+                posts.push((r.try_get("unit_id")?, Post::parse(&value).ok_or(StoreError::Corrupt(value))?));
+            }
+        }
+        posts.sort_unstable();
+        Ok((jurisdictions, posts))
     }
 
     /// The posts an account holds on `day`, through the people records linked to it: (unit id, post).

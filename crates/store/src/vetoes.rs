@@ -136,20 +136,6 @@ impl Store {
             .collect()
     }
 
-    /// A unit's vetoes still waiting for the principal's answer: their proposal instants.
-    pub async fn unanswered_vetoes(&self, unit_id: i64) -> Result<Vec<DateTime<Utc>>> {
-        sqlx::query(
-            "select v.created_at from vetoes v left join veto_answers a on a.veto_id = v.id \
-             where v.unit_id = $1 and a.id is null",
-        )
-        .bind(unit_id)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|r| Ok(instant(r.try_get("created_at")?)))
-        .collect()
-    }
-
     /// One veto of a unit.
     pub async fn veto(&self, unit_id: i64, id: i64) -> Result<Option<Veto>> {
         sqlx::query(sqlx::AssertSqlSafe(format!("{VETO_COLUMNS} where v.unit_id = $1 and v.id = $2")))

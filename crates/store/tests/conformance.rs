@@ -250,6 +250,12 @@ async fn regulators_see_units_inside_their_jurisdiction(store: &Store, _url: &st
     let regulator = user(store, "reg").await;
     store.grant_jurisdiction(regulator, DivisionCode::parse("440300").unwrap(), now()).await.unwrap();
     assert_eq!(store.jurisdictions(regulator).await.unwrap(), [DivisionCode::parse("440300").unwrap()]);
+    assert_eq!(
+        store.standing(regulator, day("2026-03-02")).await.unwrap(),
+        (vec![DivisionCode::parse("440300").unwrap()], vec![])
+    );
+    let (none, posts) = store.standing(founder, day("2026-03-02")).await.unwrap();
+    assert!(none.is_empty() && posts.len() == 3, "{posts:?}");
 }
 
 async fn id_numbers_are_sealed_masked_and_unique_per_unit(store: &Store, _url: &str) {
@@ -555,8 +561,11 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
     assert_eq!(store.hazards(id).await.unwrap()[0].description, "两台车无3C标志");
     assert_eq!(store.daily_check_submissions(id, now()).await.unwrap().len(), 2);
     assert_eq!(store.daily_check_submissions(id, now() + chrono::Duration::seconds(1)).await.unwrap().len(), 0);
-    assert!(!store.has_passed_assessment(id).await.unwrap());
-    assert_eq!(store.open_hazards(id).await.unwrap().len(), 1);
+    let counts = store.dashboard_counts(id, day("2026-03-02"), now()).await.unwrap();
+    assert_eq!(
+        (counts.passed_assessment, counts.open_hazards, counts.overdue_hazards, counts.vetoes_waiting),
+        (false, 1, 0, 0)
+    );
     let key = log_key();
     store.sign_checkpoint(&key, now()).await.unwrap();
     let bundle = store.bundle("daily_check", first, &key, now()).await.unwrap();

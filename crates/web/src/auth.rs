@@ -338,12 +338,8 @@ pub async fn current_session(state: &AppState, headers: &HeaderMap) -> Result<Op
 
 /// The standing of an account today.
 pub async fn subject_of(state: &AppState, user: &User) -> Result<Subject, AppError> {
-    Ok(Subject {
-        authenticated: true,
-        admin: user.is_admin,
-        jurisdictions: state.store.jurisdictions(user.id).await?,
-        posts: state.store.posts_of_user(user.id, state.clock.today()).await?,
-    })
+    let (jurisdictions, posts) = state.store.standing(user.id, state.clock.today()).await?;
+    Ok(Subject { authenticated: true, admin: user.is_admin, jurisdictions, posts })
 }
 
 /// The guard: session → tenant → policy → CSRF, then the handler with a [`Ctx`].

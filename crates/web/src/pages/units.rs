@@ -135,11 +135,11 @@ struct DashboardPage {
     steps: Vec<(&'static str, bool, String)>,
     today_check: &'static str,
     today_done: bool,
-    open_hazards: usize,
-    overdue_hazards: usize,
+    open_hazards: u32,
+    overdue_hazards: u32,
     notifications: Vec<(i64, String)>,
-    vetoes_waiting: usize,
-    vetoes_escalated: usize,
+    vetoes_waiting: u32,
+    vetoes_escalated: u32,
 }
 
 fn names(v: Vec<String>) -> String {
@@ -151,9 +151,10 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
     let unit_id = ctx.unit_id()?;
     let o = usecases::overview(&state, unit_id).await?;
     let today = state.clock.today();
-    let risk_version = state.store.risk_list_versions(unit_id).await?.first().map(|v| v.version);
     let can_edit_profile = authorize(&ctx.subject, Action::EditUnitProfile, ctx.unit) == Decision::Allow;
-    let passed = state.store.has_passed_assessment(unit_id).await?;
+    let after = chrono::Duration::hours(state.settings.veto_escalation_hours);
+    let counts = state.store.dashboard_counts(unit_id, today, state.clock.now() - after).await?;
+    let (passed, risk_version) = (counts.passed_assessment, counts.risk_version);
     let base = format!("/units/{unit_id}");
     let steps = vec![
         ("登记单位信息与产品类别", true, format!("{base}/profile")),
@@ -165,9 +166,6 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
     let mut layout = Layout::new(&ctx, &o.unit.name);
     layout.unit = Some((o.unit.id, o.unit.name.clone()));
     let today_slot = usecases::daily_calendar(&state, unit_id, 1).await?.into_iter().next();
-    let open = state.store.open_hazards(unit_id).await?;
-    let overdue_hazards =
-        open.iter().filter(|(status, deadline)| zhian_domain::hazard::overdue(*status, *deadline, today)).count();
     let user_id = ctx.user()?.id;
     let notifications = state
         .store
@@ -177,18 +175,14 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
         .filter(|n| n.unit_id == unit_id)
         .map(|n| (n.id, n.message))
         .collect();
-    let vetoes = state.store.unanswered_vetoes(unit_id).await?;
-    let after = chrono::Duration::hours(state.settings.veto_escalation_hours);
-    let vetoes_escalated =
-        vetoes.iter().filter(|at| zhian_domain::veto::escalated(**at, false, state.clock.now(), after)).count();
     let page = DashboardPage {
-        vetoes_waiting: vetoes.len(),
-        vetoes_escalated,
+        vetoes_waiting: counts.vetoes_waiting,
+        vetoes_escalated: counts.vetoes_escalated,
         today_check: today_slot.map_or("—", |s| s.status.label()),
         today_done: today_slot
             .is_some_and(|s| matches!(s.status, zhian_domain::SlotStatus::Done | zhian_domain::SlotStatus::Late)),
-        open_hazards: open.len(),
-        overdue_hazards,
+        open_hazards: counts.open_hazards,
+        overdue_hazards: counts.overdue_hazards,
         notifications,
         layout,
         channel: o.unit.channel.label(),

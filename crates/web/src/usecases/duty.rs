@@ -41,10 +41,10 @@ pub async fn tier_slots(
     to: chrono::NaiveDate,
 ) -> Result<Vec<zhian_domain::Slot>, AppError> {
     use zhian_domain::Tier;
-    let registered_at = state.store.unit_registered_at(unit_id).await?;
-    let registered = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(registered_at)).unwrap_or(to);
-    let from = from.max(registered).min(to);
     let settings = state.store.unit_settings(unit_id).await?;
+    let registered =
+        zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(settings.registered_at)).unwrap_or(to);
+    let from = from.max(registered).min(to);
     let suspensions = state.store.calendar_suspensions(unit_id).await?;
     let cadence = settings.cadences.get(tier);
     let submissions = match tier {

@@ -225,7 +225,8 @@ pub async fn update_settings(state: &AppState, unit_id: i64, form: &SettingsForm
     if !f.is_empty() {
         return Err(AppError::Invalid(f));
     }
-    let settings = zhian_store::settings::UnitSettings { closed, cadences, names };
+    let registered_at = state.store.unit_registered_at(unit_id).await?;
+    let settings = zhian_store::settings::UnitSettings { closed, cadences, names, registered_at };
     Ok(state.store.set_unit_settings(unit_id, &settings, state.clock.now()).await?)
 }
 
