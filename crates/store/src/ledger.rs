@@ -46,63 +46,83 @@ pub mod kind {
     pub const VETO_ANSWER: &str = "veto_answer";
 }
 
-/// The appointment row a leaf is built from, with its unit's credit code and its author's username.
-const APPOINTMENT_ROW: &str = "select a.id, a.person_id, p.name, a.post, a.employment, a.from_date, a.to_date, \
-    a.reason, a.end_reason, a.created_at, a.updated_at, u.credit_code, au.username from appointments a \
-    join people p on p.id = a.person_id join units u on u.id = a.unit_id join users au on au.id = a.created_by \
-    where a.id = $1";
-
-/// The daily check row a leaf is built from.
-const DAILY_CHECK_ROW: &str = "select c.id, c.period, c.zero_risk, c.note, c.amends, c.risk_list_version, c.created_at, \
-    u.credit_code, au.username from daily_checks c join units u on u.id = c.unit_id join users au on au.id = c.created_by \
-    where c.id = $1";
+/// The row a leaf of each kind is built from, with its unit's credit code (`credit_code`) and its author's username
+/// (`username`); `None` for a kind that is not logged.
+fn leaf_row_query(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        kind::APPOINTMENT | kind::APPOINTMENT_END => {
+            "select a.id, a.person_id, p.name, a.post, a.employment, a.from_date, a.to_date, a.reason, a.end_reason, \
+             a.created_at, a.updated_at, un.credit_code, au.username from appointments a \
+             join people p on p.id = a.person_id join units un on un.id = a.unit_id \
+             join users au on au.id = a.created_by where a.id = $1"
+        }
+        kind::DAILY_CHECK => {
+            "select c.id, c.period, c.zero_risk, c.note, c.amends, c.risk_list_version, c.created_at, un.credit_code, \
+             au.username from daily_checks c join units un on un.id = c.unit_id join users au on au.id = c.created_by \
+             where c.id = $1"
+        }
+        kind::HAZARD_EVENT => {
+            "select e.id, e.hazard_id, e.step, e.text, e.status_after, e.created_at, h.title, un.credit_code, \
+             au.username from hazard_events e join hazards h on h.id = e.hazard_id join units un on un.id = h.unit_id \
+             join users au on au.id = e.created_by where e.id = $1"
+        }
+        kind::SUSPENSION => {
+            "select s.id, s.from_date, s.to_date, s.reason, s.created_at, un.credit_code, au.username \
+             from suspensions s join units un on un.id = s.unit_id join users au on au.id = s.created_by where s.id = $1"
+        }
+        kind::WEEKLY_REVIEW => {
+            "select w.id, w.period, w.draft, w.analysis, w.conclusions, w.amends, w.created_at, un.credit_code, \
+             au.username from weekly_reviews w join units un on un.id = w.unit_id join users au on au.id = w.created_by \
+             where w.id = $1"
+        }
+        kind::VETO => {
+            "select v.id, v.product, v.defect, v.proposal, v.created_at, un.credit_code, au.username from vetoes v \
+             join units un on un.id = v.unit_id join users au on au.id = v.proposed_by where v.id = $1"
+        }
+        kind::VETO_ANSWER => {
+            "select a.id, a.veto_id, a.decision, a.reasons, a.measures, a.created_at, un.credit_code, au.username \
+             from veto_answers a join vetoes v on v.id = a.veto_id join units un on un.id = v.unit_id \
+             join users au on au.id = a.answered_by where a.id = $1"
+        }
+        _ => return None,
+    })
+}
 
 /// A record's leaf, rebuilt from its rows: the one definition used when logging and when auditing.
 async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) -> Result<Option<String>> {
-    let alg = HashAlg::Sm3;
-    let (content, period, at, author, unit) = match kind {
-        kind::APPOINTMENT | kind::APPOINTMENT_END => {
-            let Some(r) = sqlx::query(APPOINTMENT_ROW).bind(record_id).fetch_optional(&mut *conn).await? else {
-                return Ok(None);
-            };
-            if kind == kind::APPOINTMENT {
-                let content = jcs_string_object(&[
-                    ("appointment", &r.try_get::<i64, _>("id")?.to_string()),
-                    ("employment", &r.try_get::<String, _>("employment")?),
-                    ("from", &r.try_get::<String, _>("from_date")?),
-                    ("person_id", &r.try_get::<i64, _>("person_id")?.to_string()),
-                    ("person_name", &r.try_get::<String, _>("name")?),
-                    ("post", &r.try_get::<String, _>("post")?),
-                    ("reason", &r.try_get::<String, _>("reason")?),
-                ]);
-                (
-                    content,
-                    r.try_get::<String, _>("from_date")?,
-                    r.try_get::<i64, _>("created_at")?,
-                    r.try_get("username")?,
-                    r.try_get("credit_code")?,
-                )
-            } else {
-                let to: Option<String> = r.try_get("to_date")?;
-                let end_reason: Option<String> = r.try_get("end_reason")?;
-                let content = jcs_string_object(&[
-                    ("appointment", &r.try_get::<i64, _>("id")?.to_string()),
-                    ("end_reason", end_reason.as_deref().unwrap_or_default()),
-                    ("to", to.as_deref().unwrap_or_default()),
-                ]);
-                (
-                    content,
-                    to.unwrap_or_default(),
-                    r.try_get::<i64, _>("updated_at")?,
-                    r.try_get("username")?,
-                    r.try_get("credit_code")?,
-                )
-            }
+    let Some(sql) = leaf_row_query(kind) else { return Ok(None) };
+    let Some(r) = sqlx::query(sql).bind(record_id).fetch_optional(&mut *conn).await? else {
+        return Ok(None);
+    };
+    let text = |column: &str| r.try_get::<String, _>(column);
+    let number = |column: &str| r.try_get::<i64, _>(column).map(|n| n.to_string());
+    let optional =
+        |column: &str| r.try_get::<Option<i64>, _>(column).map(|n| n.map(|n| n.to_string()).unwrap_or_default());
+    // The leaf's content, its period (`None`: the day it was made) and the column holding when it was made.
+    let (content, period, at_column) = match kind {
+        kind::APPOINTMENT => (
+            jcs_string_object(&[
+                ("appointment", &number("id")?),
+                ("employment", &text("employment")?),
+                ("from", &text("from_date")?),
+                ("person_id", &number("person_id")?),
+                ("person_name", &text("name")?),
+                ("post", &text("post")?),
+                ("reason", &text("reason")?),
+            ]),
+            Some(text("from_date")?),
+            "created_at",
+        ),
+        kind::APPOINTMENT_END => {
+            let to = r.try_get::<Option<String>, _>("to_date")?.unwrap_or_default();
+            let end_reason = r.try_get::<Option<String>, _>("end_reason")?.unwrap_or_default();
+            (
+                jcs_string_object(&[("appointment", &number("id")?), ("end_reason", &end_reason), ("to", &to)]),
+                Some(to),
+                "updated_at",
+            )
         }
         kind::DAILY_CHECK => {
-            let Some(r) = sqlx::query(DAILY_CHECK_ROW).bind(record_id).fetch_optional(&mut *conn).await? else {
-                return Ok(None);
-            };
             let items = sqlx::query(
                 "select position, risk_point, item, result, note from daily_check_items where check_id = $1 order by position",
             )
@@ -120,158 +140,89 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
                 ]))
             })
             .collect::<Result<Vec<_>>>()?;
-            let amends = r.try_get::<Option<i64>, _>("amends")?.map(|a| a.to_string()).unwrap_or_default();
-            let version = r.try_get::<Option<i64>, _>("risk_list_version")?.map(|v| v.to_string()).unwrap_or_default();
-            let content = jcs_string_object(&[
-                ("amends", &amends),
-                ("check", &r.try_get::<i64, _>("id")?.to_string()),
-                ("items", &format!("[{}]", items.join(","))),
-                ("note", &r.try_get::<String, _>("note")?),
-                ("risk_list_version", &version),
-                ("zero_risk", &r.try_get::<i64, _>("zero_risk")?.to_string()),
-            ]);
             (
-                content,
-                r.try_get::<String, _>("period")?,
-                r.try_get::<i64, _>("created_at")?,
-                r.try_get("username")?,
-                r.try_get("credit_code")?,
+                jcs_string_object(&[
+                    ("amends", &optional("amends")?),
+                    ("check", &number("id")?),
+                    ("items", &format!("[{}]", items.join(","))),
+                    ("note", &text("note")?),
+                    ("risk_list_version", &optional("risk_list_version")?),
+                    ("zero_risk", &number("zero_risk")?),
+                ]),
+                Some(text("period")?),
+                "created_at",
             )
         }
-        kind::HAZARD_EVENT => {
-            let Some(r) = sqlx::query(
-                "select e.id, e.hazard_id, e.step, e.text, e.status_after, e.created_at, h.title, un.credit_code, \
-                 au.username from hazard_events e join hazards h on h.id = e.hazard_id join units un on un.id = h.unit_id \
-                 join users au on au.id = e.created_by where e.id = $1",
-            )
-            .bind(record_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            else {
-                return Ok(None);
-            };
-            let at: i64 = r.try_get("created_at")?;
-            let content = jcs_string_object(&[
-                ("event", &r.try_get::<i64, _>("id")?.to_string()),
-                ("hazard", &r.try_get::<i64, _>("hazard_id")?.to_string()),
-                ("status_after", &r.try_get::<String, _>("status_after")?),
-                ("step", &r.try_get::<String, _>("step")?),
-                ("text", &r.try_get::<String, _>("text")?),
-                ("title", &r.try_get::<String, _>("title")?),
-            ]);
-            let day =
-                zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(instant(at))).unwrap_or_default();
-            (content, day.to_string(), at, r.try_get("username")?, r.try_get("credit_code")?)
-        }
+        kind::HAZARD_EVENT => (
+            jcs_string_object(&[
+                ("event", &number("id")?),
+                ("hazard", &number("hazard_id")?),
+                ("status_after", &text("status_after")?),
+                ("step", &text("step")?),
+                ("text", &text("text")?),
+                ("title", &text("title")?),
+            ]),
+            None,
+            "created_at",
+        ),
         kind::SUSPENSION => {
-            let Some(r) = sqlx::query(
-                "select s.id, s.from_date, s.to_date, s.reason, s.created_at, un.credit_code, au.username \
-                 from suspensions s join units un on un.id = s.unit_id join users au on au.id = s.created_by where s.id = $1",
-            )
-            .bind(record_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            else {
-                return Ok(None);
-            };
-            let (from, to): (String, String) = (r.try_get("from_date")?, r.try_get("to_date")?);
-            let content = jcs_string_object(&[
-                ("from", &from),
-                ("reason", &r.try_get::<String, _>("reason")?),
-                ("suspension", &r.try_get::<i64, _>("id")?.to_string()),
-                ("to", &to),
-            ]);
+            let (from, to) = (text("from_date")?, text("to_date")?);
             (
-                content,
-                format!("{from}/{to}"),
-                r.try_get::<i64, _>("created_at")?,
-                r.try_get("username")?,
-                r.try_get("credit_code")?,
+                jcs_string_object(&[
+                    ("from", &from),
+                    ("reason", &text("reason")?),
+                    ("suspension", &number("id")?),
+                    ("to", &to),
+                ]),
+                Some(format!("{from}/{to}")),
+                "created_at",
             )
         }
-        kind::WEEKLY_REVIEW => {
-            let Some(r) = sqlx::query(
-                "select w.id, w.period, w.draft, w.analysis, w.conclusions, w.amends, w.created_at, un.credit_code, \
-                 au.username from weekly_reviews w join units un on un.id = w.unit_id join users au on au.id = w.created_by \
-                 where w.id = $1",
-            )
-            .bind(record_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            else {
-                return Ok(None);
-            };
-            let amends = r.try_get::<Option<i64>, _>("amends")?.map(|a| a.to_string()).unwrap_or_default();
-            let content = jcs_string_object(&[
-                ("amends", &amends),
-                ("analysis", &r.try_get::<String, _>("analysis")?),
-                ("conclusions", &r.try_get::<String, _>("conclusions")?),
-                ("draft", &r.try_get::<String, _>("draft")?),
-                ("review", &r.try_get::<i64, _>("id")?.to_string()),
-            ]);
-            (
-                content,
-                r.try_get::<String, _>("period")?,
-                r.try_get::<i64, _>("created_at")?,
-                r.try_get("username")?,
-                r.try_get("credit_code")?,
-            )
-        }
-        kind::VETO => {
-            let Some(r) = sqlx::query(
-                "select v.id, v.product, v.defect, v.proposal, v.created_at, un.credit_code, au.username from vetoes v \
-                 join units un on un.id = v.unit_id join users au on au.id = v.proposed_by where v.id = $1",
-            )
-            .bind(record_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            else {
-                return Ok(None);
-            };
-            let at: i64 = r.try_get("created_at")?;
-            let content = jcs_string_object(&[
-                ("defect", &r.try_get::<String, _>("defect")?),
-                ("product", &r.try_get::<String, _>("product")?),
-                ("proposal", &r.try_get::<String, _>("proposal")?),
-                ("veto", &r.try_get::<i64, _>("id")?.to_string()),
-            ]);
-            let day =
-                zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(instant(at))).unwrap_or_default();
-            (content, day.to_string(), at, r.try_get("username")?, r.try_get("credit_code")?)
-        }
-        kind::VETO_ANSWER => {
-            let Some(r) = sqlx::query(
-                "select a.id, a.veto_id, a.decision, a.reasons, a.measures, a.created_at, un.credit_code, au.username \
-                 from veto_answers a join vetoes v on v.id = a.veto_id join units un on un.id = v.unit_id \
-                 join users au on au.id = a.answered_by where a.id = $1",
-            )
-            .bind(record_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            else {
-                return Ok(None);
-            };
-            let at: i64 = r.try_get("created_at")?;
-            let content = jcs_string_object(&[
-                ("answer", &r.try_get::<i64, _>("id")?.to_string()),
-                ("decision", &r.try_get::<String, _>("decision")?),
-                ("measures", &r.try_get::<String, _>("measures")?),
-                ("reasons", &r.try_get::<String, _>("reasons")?),
-                ("veto", &r.try_get::<i64, _>("veto_id")?.to_string()),
-            ]);
-            let day =
-                zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(instant(at))).unwrap_or_default();
-            (content, day.to_string(), at, r.try_get("username")?, r.try_get("credit_code")?)
-        }
+        kind::WEEKLY_REVIEW => (
+            jcs_string_object(&[
+                ("amends", &optional("amends")?),
+                ("analysis", &text("analysis")?),
+                ("conclusions", &text("conclusions")?),
+                ("draft", &text("draft")?),
+                ("review", &number("id")?),
+            ]),
+            Some(text("period")?),
+            "created_at",
+        ),
+        kind::VETO => (
+            jcs_string_object(&[
+                ("defect", &text("defect")?),
+                ("product", &text("product")?),
+                ("proposal", &text("proposal")?),
+                ("veto", &number("id")?),
+            ]),
+            None,
+            "created_at",
+        ),
+        kind::VETO_ANSWER => (
+            jcs_string_object(&[
+                ("answer", &number("id")?),
+                ("decision", &text("decision")?),
+                ("measures", &text("measures")?),
+                ("reasons", &text("reasons")?),
+                ("veto", &number("veto_id")?),
+            ]),
+            None,
+            "created_at",
+        ),
         _ => return Ok(None),
     };
+    let at = instant(r.try_get::<i64, _>(at_column)?);
+    let period = period.unwrap_or_else(|| {
+        zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(at)).unwrap_or_default().to_string()
+    });
     let record = Record {
-        author,
-        content_hash: alg.digest(content.as_bytes()).to_hex(),
+        author: text("username")?,
+        content_hash: HashAlg::Sm3.digest(content.as_bytes()).to_hex(),
         period,
-        submitted_at: leaf_time(instant(at)),
+        submitted_at: leaf_time(at),
         tier: kind.to_owned(),
-        unit,
+        unit: text("credit_code")?,
     };
     record.canonical_json().map(Some).map_err(bad)
 }
