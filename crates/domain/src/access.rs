@@ -139,6 +139,12 @@ pub enum Action {
     ProposeVeto,
     /// Answer a veto — the principal.
     AnswerVeto,
+    /// Record the minutes of the monthly dispatch (月调度) — the principal or the director.
+    RecordMonthlyMeeting,
+    /// Confirm the minutes of the monthly dispatch — the principal.
+    ConfirmMonthlyMeeting,
+    /// Record a self-inspection (自查), or mark a piece of key work done — any of the unit's post holders.
+    RecordSelfInspection,
 }
 
 impl Action {
@@ -160,6 +166,9 @@ impl Action {
             Self::SubmitWeeklyReview => "周排查报告由本单位质量安全总监（或质量安全员）提交",
             Self::ProposeVeto => "否决建议由本单位质量安全总监或质量安全员提出",
             Self::AnswerVeto => "否决建议由本单位主要负责人研判答复",
+            Self::RecordMonthlyMeeting => "月调度会议纪要由本单位主要负责人或质量安全总监记录",
+            Self::ConfirmMonthlyMeeting => "月调度会议纪要由本单位主要负责人确认",
+            Self::RecordSelfInspection => "自查记录由本单位人员填写",
         }
     }
 }
@@ -203,11 +212,14 @@ pub fn authorize(subject: &Subject, action: Action, unit: Option<UnitRef>) -> De
         Action::ProposeVeto => {
             unit.is_some_and(|u| subject.holds(u.id, Post::Director) || subject.holds(u.id, Post::Officer))
         }
-        Action::AnswerVeto => unit.is_some_and(|u| subject.holds(u.id, Post::Principal)),
+        Action::AnswerVeto | Action::ConfirmMonthlyMeeting => {
+            unit.is_some_and(|u| subject.holds(u.id, Post::Principal))
+        }
+        Action::RecordSelfInspection => unit.is_some_and(|u| subject.member_of(u.id)),
         Action::SubmitWeeklyReview => {
             unit.is_some_and(|u| subject.holds(u.id, Post::Director) || subject.holds(u.id, Post::Officer))
         }
-        Action::RecordTraining | Action::EditRiskList => {
+        Action::RecordTraining | Action::EditRiskList | Action::RecordMonthlyMeeting => {
             unit.is_some_and(|u| subject.holds(u.id, Post::Principal) || subject.holds(u.id, Post::Director))
         }
     };

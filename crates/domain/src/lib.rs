@@ -12,6 +12,7 @@
 //! - [`time`]: the Asia/Shanghai calendar the rules are evaluated in.
 //! - [`access`]: roles, actions and the policy every request is checked against (§1).
 //! - [`staffing`]: the appointment gate and the staffing a unit adds up to (§4).
+//! - [`duty`], [`hazard`], [`veto`], [`dispatch`]: the duty cycle's records and their rules (§5–7).
 //! - [`forms`]: input as typed, checked field by field into typed values.
 #![cfg_attr(
     not(test),
@@ -28,6 +29,7 @@
 pub mod access;
 pub mod cadence;
 pub mod calendar;
+pub mod dispatch;
 pub mod duty;
 pub mod entropy;
 pub mod forms;

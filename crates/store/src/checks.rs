@@ -61,6 +61,21 @@ pub struct DashboardCounts {
     pub vetoes_escalated: u32,
 }
 
+/// The daily checks of a range of days, summarised.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckSummary {
+    /// Checks submitted (corrections included).
+    pub checks: u32,
+    /// Of which zero-risk reports.
+    pub zero_risk: u32,
+    /// Each item found non-conforming, with how often, most frequent first.
+    pub failures: Vec<(String, u32)>,
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// A hazard (风险隐患).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hazard {
@@ -68,6 +83,8 @@ pub struct Hazard {
     pub id: i64,
     /// The check that found it.
     pub source_check_id: Option<i64>,
+    /// The self-inspection that found it.
+    pub source_inspection_id: Option<i64>,
     /// What it is.
     pub title: String,
     /// What was seen.
@@ -119,6 +136,7 @@ fn hazard_row(r: &AnyRow) -> Result<Hazard> {
     Ok(Hazard {
         id: r.try_get("id")?,
         source_check_id: r.try_get("source_check_id")?,
+        source_inspection_id: r.try_get("source_inspection_id")?,
         title: r.try_get("title")?,
         description: r.try_get("description")?,
         status: HazardStatus::parse(&status).ok_or(StoreError::Corrupt(status))?,
@@ -231,6 +249,38 @@ async fn notify_managers(
     notify(conn, unit_id, &to, except, message, link, now).await
 }
 
+/// Opens a hazard found by a daily check, a self-inspection or ad hoc, and tells the unit's managers at once, inside
+/// the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn open_hazard(
+    conn: &mut sqlx::AnyConnection,
+    unit_id: i64,
+    source_check: Option<i64>,
+    source_inspection: Option<i64>,
+    title: &str,
+    description: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let hazard: i64 = sqlx::query(
+        "insert into hazards (unit_id, source_check_id, source_inspection_id, title, description, status, created_by, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, 'open', $6, $7, $7) returning id",
+    )
+    .bind(unit_id)
+    .bind(source_check)
+    .bind(source_inspection)
+    .bind(title)
+    .bind(description)
+    .bind(by)
+    .bind(micros(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    let message = format!("发现风险隐患：{title}（{description}）");
+    notify_managers(conn, unit_id, by, &message, &format!("/units/{unit_id}/hazards/{hazard}"), now).await?;
+    Ok(hazard)
+}
+
 fn check_row(r: &AnyRow) -> Result<DailyCheck> {
     Ok(DailyCheck {
         id: r.try_get("id")?,
@@ -244,8 +294,7 @@ fn check_row(r: &AnyRow) -> Result<DailyCheck> {
     })
 }
 
-const HAZARD_COLUMNS: &str =
-    "select id, source_check_id, title, description, status, owner, deadline, created_at from hazards";
+const HAZARD_COLUMNS: &str = "select id, source_check_id, source_inspection_id, title, description, status, owner, deadline, created_at from hazards";
 
 const CHECK_COLUMNS: &str = "select c.id, c.period, c.zero_risk, c.note, c.amends, c.created_at, u.display_name \
     from daily_checks c join users u on u.id = c.created_by";
@@ -295,23 +344,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if item.result == CheckResult::Nonconforming {
-                let hazard: i64 = sqlx::query(
-                    "insert into hazards (unit_id, source_check_id, title, description, status, created_by, created_at, \
-                     updated_at) values ($1, $2, $3, $4, 'open', $5, $6, $6) returning id",
-                )
-                .bind(unit_id)
-                .bind(id)
-                .bind(&item.item)
-                .bind(&item.note)
-                .bind(by)
-                .bind(micros(now))
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("id")?;
-                hazards.push(hazard);
-                let message = format!("日管控发现隐患：{}（{}）", item.item, item.note);
-                notify_managers(&mut tx, unit_id, by, &message, &format!("/units/{unit_id}/hazards/{hazard}"), now)
-                    .await?;
+                hazards.push(open_hazard(&mut tx, unit_id, Some(id), None, &item.item, &item.note, by, now).await?);
             }
         }
         self.log_record(&mut tx, kind::DAILY_CHECK, id, unit_id, now).await?;
@@ -379,6 +412,36 @@ impl Store {
             .iter()
             .map(|r| Ok((r.try_get("period")?, instant(r.try_get("created_at")?))))
             .collect()
+    }
+
+    /// The daily checks whose period begins on the days `first..=last`: how many, how many zero-risk reports, and
+    /// each item found non-conforming with how often — for the weekly and monthly drafts.
+    pub async fn daily_summary(&self, unit_id: i64, first: NaiveDate, last: NaiveDate) -> Result<CheckSummary> {
+        // Every daily period's name begins with its first date, so a range of names is a range of days.
+        let (from, to) = (first.to_string(), last.succ_opt().unwrap_or(last).to_string());
+        let r = sqlx::query(
+            "select count(*) as checks, coalesce(sum(zero_risk), 0) as zero_risk from daily_checks \
+             where unit_id = $1 and period >= $2 and period < $3",
+        )
+        .bind(unit_id)
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(&self.read)
+        .await?;
+        let failures = sqlx::query(
+            "select i.item, count(*) as n from daily_check_items i join daily_checks c on c.id = i.check_id \
+             where c.unit_id = $1 and c.period >= $2 and c.period < $3 and i.result = 'nonconforming' \
+             group by i.item order by n desc, i.item",
+        )
+        .bind(unit_id)
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|f| Ok((f.try_get::<String, _>("item")?, count(f.try_get("n")?))))
+        .collect::<Result<Vec<_>>>()?;
+        Ok(CheckSummary { checks: count(r.try_get("checks")?), zero_risk: count(r.try_get("zero_risk")?), failures })
     }
 
     /// Everything the unit's dashboard counts, in one query.
@@ -508,6 +571,34 @@ impl Store {
         notify_managers(&mut tx, unit_id, by, &message, &format!("/units/{unit_id}/hazards/{id}"), now).await?;
         tx.commit().await?;
         Ok(next)
+    }
+
+    /// Raises a hazard outside a daily check (报告): the hazard and its first step, logged, the managers told — in one
+    /// transaction.
+    pub async fn raise_hazard(
+        &self,
+        unit_id: i64,
+        title: &str,
+        description: &str,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let id = open_hazard(&mut tx, unit_id, None, None, title, description, by, now).await?;
+        let event: i64 = sqlx::query(
+            "insert into hazard_events (hazard_id, step, text, status_after, created_by, created_at) \
+             values ($1, 'raise', $2, 'open', $3, $4) returning id",
+        )
+        .bind(id)
+        .bind(description)
+        .bind(by)
+        .bind(micros(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        self.log_record(&mut tx, kind::HAZARD_EVENT, event, unit_id, now).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// An account's unread notifications, newest first.

@@ -44,6 +44,14 @@ pub mod kind {
     pub const VETO: &str = "veto";
     /// The principal's answer to a veto.
     pub const VETO_ANSWER: &str = "veto_answer";
+    /// The minutes of a monthly dispatch meeting (月调度), with next month's key work.
+    pub const MONTHLY_MEETING: &str = "monthly_meeting";
+    /// The principal's confirmation of the minutes.
+    pub const MONTHLY_CONFIRMATION: &str = "monthly_confirmation";
+    /// A piece of key work reported done.
+    pub const TASK_DONE: &str = "task_done";
+    /// A self-inspection (自查).
+    pub const SELF_INSPECTION: &str = "self_inspection";
 }
 
 /// The row a leaf of each kind is built from, with its unit's credit code (`credit_code`) and its author's username
@@ -83,6 +91,27 @@ fn leaf_row_query(kind: &str) -> Option<&'static str> {
             "select a.id, a.veto_id, a.decision, a.reasons, a.measures, a.created_at, un.credit_code, au.username \
              from veto_answers a join vetoes v on v.id = a.veto_id join units un on un.id = v.unit_id \
              join users au on au.id = a.answered_by where a.id = $1"
+        }
+        kind::MONTHLY_MEETING => {
+            "select m.id, m.period, m.held_at, m.place, m.host, m.recorder, m.attendees, m.draft, m.report, m.summary, \
+             m.decisions, m.amends, m.created_at, un.credit_code, au.username from monthly_meetings m \
+             join units un on un.id = m.unit_id join users au on au.id = m.created_by where m.id = $1"
+        }
+        kind::MONTHLY_CONFIRMATION => {
+            "select c.id, c.meeting_id, c.note, c.created_at, m.period, un.credit_code, au.username \
+             from monthly_confirmations c join monthly_meetings m on m.id = c.meeting_id \
+             join units un on un.id = m.unit_id join users au on au.id = c.created_by where c.id = $1"
+        }
+        kind::TASK_DONE => {
+            "select d.id, d.task_id, d.note, d.created_at, t.work, un.credit_code, au.username from task_completions d \
+             join monthly_tasks t on t.id = d.task_id join units un on un.id = t.unit_id \
+             join users au on au.id = d.created_by where d.id = $1"
+        }
+        kind::SELF_INSPECTION => {
+            "select s.id, s.day, s.scope, s.findings, s.measures, s.weekly_review_id, s.created_at, \
+             (select min(h.id) from hazards h where h.source_inspection_id = s.id) as hazard_id, un.credit_code, \
+             au.username from self_inspections s join units un on un.id = s.unit_id join users au on au.id = s.created_by \
+             where s.id = $1"
         }
         _ => return None,
     })
@@ -208,6 +237,73 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
                 ("veto", &number("veto_id")?),
             ]),
             None,
+            "created_at",
+        ),
+        kind::MONTHLY_MEETING => {
+            let tasks = sqlx::query(
+                "select position, work, owner, due from monthly_tasks where meeting_id = $1 order by position",
+            )
+            .bind(record_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|t| {
+                Ok(jcs_string_object(&[
+                    ("due", &t.try_get::<String, _>("due")?),
+                    ("owner", &t.try_get::<String, _>("owner")?),
+                    ("position", &t.try_get::<i64, _>("position")?.to_string()),
+                    ("work", &t.try_get::<String, _>("work")?),
+                ]))
+            })
+            .collect::<Result<Vec<_>>>()?;
+            (
+                jcs_string_object(&[
+                    ("amends", &optional("amends")?),
+                    ("attendees", &text("attendees")?),
+                    ("decisions", &text("decisions")?),
+                    ("draft", &text("draft")?),
+                    ("held_at", &text("held_at")?),
+                    ("host", &text("host")?),
+                    ("meeting", &number("id")?),
+                    ("place", &text("place")?),
+                    ("recorder", &text("recorder")?),
+                    ("report", &text("report")?),
+                    ("summary", &text("summary")?),
+                    ("tasks", &format!("[{}]", tasks.join(","))),
+                ]),
+                Some(text("period")?),
+                "created_at",
+            )
+        }
+        kind::MONTHLY_CONFIRMATION => (
+            jcs_string_object(&[
+                ("confirmation", &number("id")?),
+                ("meeting", &number("meeting_id")?),
+                ("note", &text("note")?),
+            ]),
+            Some(text("period")?),
+            "created_at",
+        ),
+        kind::TASK_DONE => (
+            jcs_string_object(&[
+                ("completion", &number("id")?),
+                ("note", &text("note")?),
+                ("task", &number("task_id")?),
+                ("work", &text("work")?),
+            ]),
+            None,
+            "created_at",
+        ),
+        kind::SELF_INSPECTION => (
+            jcs_string_object(&[
+                ("findings", &text("findings")?),
+                ("hazard", &optional("hazard_id")?),
+                ("inspection", &number("id")?),
+                ("measures", &text("measures")?),
+                ("scope", &text("scope")?),
+                ("weekly_review", &optional("weekly_review_id")?),
+            ]),
+            Some(text("day")?),
             "created_at",
         ),
         _ => return Ok(None),

@@ -11,6 +11,7 @@
 //! rule in and the store runs it inside the transaction that reads the facts and writes the row.
 
 pub mod checks;
+pub mod dispatch;
 mod error;
 pub mod ledger;
 mod migrate;

@@ -52,6 +52,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_vetoes.sql"),
         include_str!("../migrations/postgres/0007_vetoes.sql"),
     ),
+    (
+        8,
+        "dispatch",
+        include_str!("../migrations/sqlite/0008_dispatch.sql"),
+        include_str!("../migrations/postgres/0008_dispatch.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -39,6 +39,11 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
         ("GET", "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle") => {
             ("记录的证明包：记录、包含证明、签名检查点与验证公钥，可用 zhian verify 离线校验", None, "Object")
         }
+        ("GET", "/api/v1/units/{unit_id}/calendar") => (
+            "应办事项日历：?from=&to=（默认本月）内各层级时段及其状态（按时、逾期、缺失、免除、待完成、未开始）",
+            None,
+            "Object",
+        ),
         ("GET", "/api/v1/units/{unit_id}/daily-checks") => ("日管控检查记录（最新 200 条）", None, "Object"),
         ("POST", "/api/v1/units/{unit_id}/daily-checks") => {
             ("提交日管控检查（质量安全员）；不符合项自动登记为风险隐患", Some("DailyCheckInput"), "Object")
@@ -71,6 +76,29 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
         ("GET", "/api/v1/units/{unit_id}/hazards/{hazard_id}") => ("一个风险隐患及其处置记录", None, "Object"),
         ("POST", "/api/v1/units/{unit_id}/hazards/{hazard_id}/steps") => {
             ("处置风险隐患：立即措施、指定整改、整改完成、验证闭环、退回整改", Some("HazardStepInput"), "Object")
+        }
+        ("POST", "/api/v1/units/{unit_id}/hazards") => {
+            ("报告风险隐患（自查、周排查或日常发现），立即通知质量安全总监", Some("HazardInput"), "Created")
+        }
+        ("GET", "/api/v1/units/{unit_id}/monthly-meetings") => ("月调度会议纪要（含是否已确认）", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/monthly-meetings") => (
+            "记录月调度会议纪要：总监汇报由系统按本月记录起草；下月重点工作成为待办；请主要负责人确认",
+            Some("MonthlyMeetingInput"),
+            "Object",
+        ),
+        ("GET", "/api/v1/units/{unit_id}/monthly-meetings/{meeting_id}") => {
+            ("一份会议纪要及其重点工作", None, "Object")
+        }
+        ("POST", "/api/v1/units/{unit_id}/monthly-meetings/{meeting_id}/confirm") => {
+            ("主要负责人确认会议纪要（仅一次）", Some("NoteInput"), "Object")
+        }
+        ("GET", "/api/v1/units/{unit_id}/tasks") => ("未完成的重点工作（按期限排序）", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/tasks/{task_id}/done") => {
+            ("报告一项重点工作完成（仅一次）", Some("NoteInput"), "Created")
+        }
+        ("GET", "/api/v1/units/{unit_id}/self-inspections") => ("自查记录", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/self-inspections") => {
+            ("提交自查记录，可关联周排查报告、将发现的问题登记为风险隐患", Some("SelfInspectionInput"), "Object")
         }
         ("GET", "/api/v1/notifications") => ("当前账号的未读通知", None, "Object"),
         ("GET", "/api/v1/accounts") => ("全部账号（系统管理员）", None, "Accounts"),
@@ -133,6 +161,20 @@ fn schemas() -> Value {
         "WeeklyReviewInput": s(json!({"period": text, "analysis": text, "conclusions": text, "amends": {"type": ["integer", "null"]}}),
             &["period", "analysis", "conclusions"]),
         "VetoInput": s(json!({"product": text, "defect": text, "proposal": text}), &["product", "defect", "proposal"]),
+        "HazardInput": s(json!({"title": text, "description": text}), &["title", "description"]),
+        "MonthlyMeetingInput": s(json!({
+            "period": {"type": "string", "examples": ["2026-03"]},
+            "held_at": {"type": "string", "examples": ["2026-03-30T15:00"], "description": "北京时间"},
+            "place": text, "host": text, "recorder": text,
+            "attendees": {"type": "string", "description": "以顿号、逗号或换行分隔"},
+            "report": text, "summary": text, "decisions": text,
+            "tasks": {"type": "array", "items": s(json!({"work": text, "owner": text, "due": {"type": "string", "format": "date"}}), &["work", "owner", "due"])},
+            "amends": {"type": ["integer", "null"]}}),
+            &["period", "held_at", "place", "host", "recorder", "attendees", "report", "summary", "decisions", "tasks"]),
+        "NoteInput": s(json!({"note": text}), &[]),
+        "SelfInspectionInput": s(json!({"date": {"type": "string", "format": "date"}, "scope": text, "findings": text,
+            "measures": text, "weekly_review": {"type": ["integer", "null"]}, "raise_hazard": {"type": "boolean"}}),
+            &["date", "scope"]),
         "VetoAnswerInput": s(json!({"decision": {"type": "string", "enum": ["accept", "reject"]}, "reasons": text, "measures": text}), &["decision", "reasons"]),
         "SettingsInput": s(json!({"closed_weekdays": {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]}},
             "daily_cadence": text, "weekly_cadence": text, "monthly_cadence": text, "daily_name": text, "weekly_name": text, "monthly_name": text}),

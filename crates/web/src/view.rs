@@ -15,6 +15,17 @@ pub fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The style of a slot's status on a page: `ok`, `warn` or `bad`.
+#[must_use]
+pub fn slot_css(status: zhian_domain::SlotStatus) -> &'static str {
+    use zhian_domain::SlotStatus;
+    match status {
+        SlotStatus::Done | SlotStatus::Excused => "ok",
+        SlotStatus::Late | SlotStatus::Due => "warn",
+        SlotStatus::Missing | SlotStatus::Upcoming => "bad",
+    }
+}
+
 /// Whole yuan with thousands separators.
 #[must_use]
 pub fn yuan(n: u64) -> String {

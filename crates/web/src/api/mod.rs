@@ -1,9 +1,11 @@
 //! The JSON API under `/api/v1`: the same use cases and authorisation as the pages; errors as JSON with a field
 //! pointer and a message. The OpenAPI document is at `/api/v1/openapi.json`.
 
+mod dispatch;
 mod duty;
 mod units;
 
+pub use dispatch::*;
 pub use duty::*;
 pub use units::*;
 

@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use zhian_domain::SlotStatus;
 use zhian_domain::access::{Action, Decision, authorize};
 use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
 use zhian_domain::forms::FieldErrors;
@@ -42,11 +41,7 @@ pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         .into_iter()
         .map(|slot| {
             let period = slot.period.to_string();
-            let css = match slot.status {
-                SlotStatus::Done | SlotStatus::Excused => "ok",
-                SlotStatus::Late | SlotStatus::Due => "warn",
-                SlotStatus::Missing | SlotStatus::Upcoming => "bad",
-            };
+            let css = crate::view::slot_css(slot.status);
             let mine = checks.iter().filter(|c| c.period == period).map(|c| (c.id, c.zero_risk)).collect();
             (period, slot.status.label(), css, mine)
         })

@@ -14,7 +14,7 @@ use super::{Layout, PageResult, render};
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::forms::Fields;
-use crate::usecases::{self, HazardStepForm};
+use crate::usecases::{self, HazardStepForm, RaiseHazardForm};
 use crate::{AppState, view};
 
 #[derive(Template)]
@@ -23,19 +23,49 @@ struct HazardsPage {
     layout: Layout,
     unit_id: i64,
     rows: Vec<(Hazard, bool)>,
+    can_act: bool,
+    form: RaiseHazardForm,
+    errors: FieldErrors,
 }
 
-/// `GET /units/{unit_id}/hazards`.
-pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+async fn list_page(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    form: RaiseHazardForm,
+    errors: FieldErrors,
+) -> PageResult {
     let unit_id = ctx.unit_id()?;
     let today = state.clock.today();
     let rows = state.store.hazards(unit_id).await?.into_iter().map(|h| {
         let late = overdue(h.status, h.deadline, today);
         (h, late)
     });
-    let page =
-        HazardsPage { layout: Layout::for_unit(&state, &ctx, "风险隐患").await?, unit_id, rows: rows.collect() };
-    Ok(render(StatusCode::OK, &page))
+    let page = HazardsPage {
+        layout: Layout::for_unit(state, ctx, "风险隐患").await?,
+        unit_id,
+        rows: rows.collect(),
+        can_act: authorize(&ctx.subject, Action::ActOnHazard, ctx.unit) == Decision::Allow,
+        form,
+        errors,
+    };
+    Ok(render(status, &page))
+}
+
+/// `GET /units/{unit_id}/hazards`.
+pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+    list_page(&state, &ctx, StatusCode::OK, RaiseHazardForm::default(), FieldErrors::default()).await
+}
+
+/// `POST /units/{unit_id}/hazards`: a hazard found outside a daily check.
+pub async fn raise(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let form = RaiseHazardForm { title: fields.get("title").into(), description: fields.get("description").into() };
+    match usecases::raise_hazard(&state, &ctx, unit_id, &form).await {
+        Ok(id) => Ok(Redirect::to(&format!("/units/{unit_id}/hazards/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => list_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, form, errors).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]
@@ -52,6 +82,7 @@ struct HazardPage {
 
 fn step_label(code: &str) -> &'static str {
     match code {
+        "raise" => "报告隐患",
         "measure" => "立即措施",
         "assign" => "指定整改",
         "rectify" => "整改完成",

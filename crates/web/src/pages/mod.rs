@@ -2,9 +2,12 @@
 
 pub mod account;
 pub mod admin;
+pub mod calendar;
 pub mod checks;
 pub mod hazards;
+pub mod inspections;
 pub mod lists;
+pub mod meetings;
 pub mod people;
 pub mod reviews;
 pub mod settings;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use zhian_domain::access::{Action, Decision, authorize};
 use zhian_domain::duty::WeeklyReviewForm;
 use zhian_domain::forms::FieldErrors;
-use zhian_domain::{Period, SlotStatus, Tier};
+use zhian_domain::{Period, Tier};
 use zhian_store::reviews::WeeklyReview;
 
 use super::{Layout, PageResult, render};
@@ -46,11 +46,7 @@ pub async fn list(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         .into_iter()
         .map(|slot| {
             let period = slot.period.to_string();
-            let css = match slot.status {
-                SlotStatus::Done | SlotStatus::Excused => "ok",
-                SlotStatus::Late | SlotStatus::Due => "warn",
-                SlotStatus::Missing | SlotStatus::Upcoming => "bad",
-            };
+            let css = crate::view::slot_css(slot.status);
             let mine = reviews.iter().filter(|r| r.period == period).map(|r| r.id).collect();
             (period, slot.status.label(), css, mine)
         })

@@ -5,6 +5,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use zhian_domain::Tier;
 use zhian_domain::access::{Action, Decision, Post, authorize};
 use zhian_domain::forms::{FieldErrors, UnitForm};
 use zhian_domain::scope::Category3Policy;
@@ -117,6 +118,9 @@ pub async fn create(State(state): State<AppState>, Extension(ctx): Extension<Ctx
     }
 }
 
+/// One tier's current slot: (tier, period, status label, style, where its records are).
+type DueRow = (&'static str, String, &'static str, &'static str, String);
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -133,8 +137,10 @@ struct DashboardPage {
     risk_version: Option<i64>,
     can_edit_profile: bool,
     steps: Vec<(&'static str, bool, String)>,
-    today_check: &'static str,
-    today_done: bool,
+    due: Vec<DueRow>,
+    missing_recent: u32,
+    late_recent: u32,
+    tasks: Vec<(String, String, String, bool)>,
     open_hazards: u32,
     overdue_hazards: u32,
     notifications: Vec<(i64, String)>,
@@ -165,7 +171,30 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
     ];
     let mut layout = Layout::new(&ctx, &o.unit.name);
     layout.unit = Some((o.unit.id, o.unit.name.clone()));
-    let today_slot = usecases::daily_calendar(&state, unit_id, 1).await?.into_iter().next();
+    let recent =
+        usecases::unit_calendar(&state, unit_id, today - chrono::Duration::days(29), today, &Tier::ALL).await?;
+    let now = state.clock.now().timestamp();
+    let due = Tier::ALL
+        .iter()
+        .filter_map(|&tier| recent.slots.iter().rev().find(|s| s.tier == tier && s.window.start <= now))
+        .map(|s| {
+            let list = match s.tier {
+                Tier::Daily => "checks",
+                Tier::Weekly => "reviews",
+                Tier::Monthly => "meetings",
+            };
+            (s.tier.label(), s.period.to_string(), s.status.label(), view::slot_css(s.status), format!("{base}/{list}"))
+        })
+        .collect();
+    let count = |status| Tier::ALL.iter().map(|&t| recent.summary.count(t, status)).sum();
+    let tasks = state
+        .store
+        .open_tasks(unit_id)
+        .await?
+        .into_iter()
+        .take(10)
+        .map(|t| (t.work, t.owner, t.due.to_string(), t.due < today))
+        .collect();
     let user_id = ctx.user()?.id;
     let notifications = state
         .store
@@ -178,9 +207,10 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
     let page = DashboardPage {
         vetoes_waiting: counts.vetoes_waiting,
         vetoes_escalated: counts.vetoes_escalated,
-        today_check: today_slot.map_or("—", |s| s.status.label()),
-        today_done: today_slot
-            .is_some_and(|s| matches!(s.status, zhian_domain::SlotStatus::Done | zhian_domain::SlotStatus::Late)),
+        due,
+        missing_recent: count(zhian_domain::SlotStatus::Missing),
+        late_recent: count(zhian_domain::SlotStatus::Late),
+        tasks,
         open_hazards: counts.open_hazards,
         overdue_hazards: counts.overdue_hazards,
         notifications,

@@ -31,51 +31,44 @@ pub async fn submit_daily_check(
     }
 }
 
-/// The slots of one tier touching the days `from..=to`, in time order, with their status at now — from the unit's
-/// settings, suspensions and records. Nothing is owed before the unit was registered here.
-pub async fn tier_slots(
+/// The unit's obligation calendar for the days `from..=to` at now: every tier's slots touching those days, in time
+/// order, from its settings, suspensions and records. Nothing is owed before the unit was registered here.
+pub async fn unit_calendar(
     state: &AppState,
     unit_id: i64,
-    tier: zhian_domain::Tier,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
-) -> Result<Vec<zhian_domain::Slot>, AppError> {
-    use zhian_domain::Tier;
+    tiers: &[zhian_domain::Tier],
+) -> Result<zhian_domain::Calendar, AppError> {
+    use zhian_domain::{Period, Tier};
     let settings = state.store.unit_settings(unit_id).await?;
     let registered =
         zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(settings.registered_at)).unwrap_or(to);
     let from = from.max(registered).min(to);
     let suspensions = state.store.calendar_suspensions(unit_id).await?;
-    let cadence = settings.cadences.get(tier);
-    let submissions = match tier {
-        Tier::Daily => {
-            let since = zhian_domain::Period::index_range(
-                cadence,
-                zhian_domain::time::day_number(from),
-                zhian_domain::time::day_number(from),
-            )
-            .0;
-            let opens = zhian_domain::Period::new(cadence, since).window().start;
-            let since = chrono::DateTime::from_timestamp(opens, 0).unwrap_or_default();
-            state.store.daily_check_submissions(unit_id, since).await?
-        }
-        Tier::Weekly => {
-            state.store.weekly_reviews(unit_id).await?.into_iter().map(|r| (r.period, r.created_at)).collect()
-        }
-        Tier::Monthly => Vec::new(),
-    };
-    let records: Vec<zhian_domain::Record> = submissions
-        .into_iter()
-        .filter_map(|(period, at)| {
-            zhian_domain::Period::parse(cadence, &period).ok().map(|p| zhian_domain::Record {
-                tier,
-                period: p,
-                submitted_at: at,
-            })
-        })
-        .collect();
+    let mut records = Vec::new();
+    for &tier in tiers {
+        let cadence = settings.cadences.get(tier);
+        let submissions = match tier {
+            Tier::Daily => {
+                let day = zhian_domain::time::day_number(from);
+                let first = Period::new(cadence, Period::index_range(cadence, day, day).0);
+                let since = chrono::DateTime::from_timestamp(first.window().start, 0).unwrap_or_default();
+                state.store.daily_check_submissions(unit_id, since).await?
+            }
+            Tier::Weekly => {
+                state.store.weekly_reviews(unit_id).await?.into_iter().map(|r| (r.period, r.created_at)).collect()
+            }
+            Tier::Monthly => {
+                state.store.monthly_meetings(unit_id).await?.into_iter().map(|m| (m.period, m.created_at)).collect()
+            }
+        };
+        records.extend(submissions.into_iter().filter_map(|(period, at)| {
+            Period::parse(cadence, &period).ok().map(|p| zhian_domain::Record { tier, period: p, submitted_at: at })
+        }));
+    }
     let range = zhian_domain::DateRange::new(from, to).map_err(|e| AppError::Internal(e.to_string()))?;
-    let calendar = zhian_domain::calendar::evaluate(&zhian_domain::ObligationQuery {
+    let mut calendar = zhian_domain::calendar::evaluate(&zhian_domain::ObligationQuery {
         range,
         as_of: state.clock.now(),
         closed_weekdays: settings.closed,
@@ -83,7 +76,19 @@ pub async fn tier_slots(
         cadences: settings.cadences,
         records: &records,
     });
-    Ok(calendar.slots.into_iter().filter(|s| s.tier == tier).collect())
+    calendar.slots.retain(|s| tiers.contains(&s.tier));
+    Ok(calendar)
+}
+
+/// The slots of one tier touching the days `from..=to`, in time order, with their status at now.
+pub async fn tier_slots(
+    state: &AppState,
+    unit_id: i64,
+    tier: zhian_domain::Tier,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<zhian_domain::Slot>, AppError> {
+    Ok(unit_calendar(state, unit_id, from, to, &[tier]).await?.slots)
 }
 
 /// The daily slots of the last `days` days up to today, newest first.
@@ -102,46 +107,15 @@ pub async fn weekly_draft(
     unit_id: i64,
     week: &zhian_domain::Period,
 ) -> Result<zhian_domain::duty::WeeklyDraft, AppError> {
-    use zhian_domain::SlotStatus;
-    let w = week.window();
-    let (first, last) = (
-        zhian_domain::time::date_of_day(w.first_day).unwrap_or_default(),
-        zhian_domain::time::date_of_day(w.last_day).unwrap_or_default(),
-    );
-    let last = last.min(state.clock.today());
     let mut draft = zhian_domain::duty::WeeklyDraft::default();
-    if first <= last {
-        for slot in tier_slots(state, unit_id, zhian_domain::Tier::Daily, first, last).await? {
-            let i = match slot.status {
-                SlotStatus::Done => 0,
-                SlotStatus::Late => 1,
-                SlotStatus::Missing => 2,
-                SlotStatus::Excused => 3,
-                SlotStatus::Due | SlotStatus::Upcoming => continue,
-            };
-            draft.daily[i] += 1;
-        }
-    }
-    let daily = state.store.unit_settings(unit_id).await?.cadences.daily;
+    let Some((first, last)) = super::dispatch::days_so_far(state, week) else { return Ok(draft) };
+    draft.daily = super::dispatch::tally(&tier_slots(state, unit_id, zhian_domain::Tier::Daily, first, last).await?);
+    let checks = state.store.daily_summary(unit_id, first, last).await?;
+    draft.checks = checks.checks;
+    draft.zero_risk = checks.zero_risk;
+    draft.repeated = checks.failures.into_iter().filter(|(_, n)| *n > 1).collect();
+    let w = week.window();
     let in_week = |t: i64| w.start <= t && t < w.end;
-    let mut failures: Vec<(String, u32)> = Vec::new();
-    for c in state.store.daily_checks(unit_id, 500).await? {
-        let Ok(p) = zhian_domain::Period::parse(daily, &c.period) else { continue };
-        if !in_week(p.window().start) {
-            continue;
-        }
-        draft.checks += 1;
-        draft.zero_risk += u32::from(c.zero_risk);
-        if let Some(full) = state.store.daily_check(unit_id, c.id).await? {
-            for item in full.items.iter().filter(|i| i.result == zhian_domain::duty::CheckResult::Nonconforming) {
-                match failures.iter_mut().find(|(name, _)| *name == item.item) {
-                    Some((_, n)) => *n += 1,
-                    None => failures.push((item.item.clone(), 1)),
-                }
-            }
-        }
-    }
-    draft.repeated = failures.into_iter().filter(|(_, n)| *n > 1).collect();
     for h in state.store.hazards(unit_id).await? {
         let closed = h.status == zhian_domain::hazard::HazardStatus::Closed;
         if in_week(h.created_at.timestamp()) {

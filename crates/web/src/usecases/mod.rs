@@ -1,12 +1,14 @@
 //! What pages and API calls do, written once: each use case parses, applies the domain's rules and calls the store.
 
 mod accounts;
+mod dispatch;
 mod duty;
 mod lists;
 mod people;
 mod units;
 
 pub use accounts::*;
+pub use dispatch::*;
 pub use duty::*;
 pub use lists::*;
 pub use people::*;
