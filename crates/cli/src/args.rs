@@ -66,6 +66,9 @@ pub struct ServeArgs {
     /// 载入演示数据（一个区县的示例单位、人员和监管账号）并显示演示账号
     #[arg(long)]
     pub demo: bool,
+    /// 另生成 N 个演示门店（每个有一名可登录的质量安全员，用于试用和压力测试），并显示其账号
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub demo_units: u32,
     /// 在 TLS 之后运行：会话 Cookie 加 Secure 属性
     #[arg(long)]
     pub secure_cookies: bool,

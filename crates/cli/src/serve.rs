@@ -191,6 +191,15 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
                 text.push_str(&format!("  {user:<20} {password}  {who}\n"));
             }
         }
+        if a.demo_units > 0 {
+            let logins = zhian_web::demo::load_generated(&state, a.demo_units)
+                .await
+                .map_err(|e| Failure::BadInput(format!("演示门店生成失败：{e}")))?;
+            text.push_str(&format!("\n已生成 {} 个演示门店。质量安全员账号（本次启动的密码）：\n", logins.len()));
+            for (who, user, password) in logins {
+                text.push_str(&format!("  {user:<20} {password}  {who}\n"));
+            }
+        }
         text.push_str("按 Ctrl+C 停止。\n");
         out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(io_failure)?;
         tracing::info!(%local, "serving");

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use zhian_domain::duty::{CheckResult, DailyCheckInfo};
+use zhian_domain::duty::{CheckResult, DailyCheckForm};
 use zhian_domain::hazard::{HazardStatus, HazardStep};
 
 use crate::ledger::kind;
@@ -181,12 +181,16 @@ pub(crate) async fn one_per_period(
         .iter()
         .map(|r| r.try_get("id"))
         .collect::<Result<_, sqlx::Error>>()?;
+    period_rule(period, &existing, amends, what).map_err(StoreError::Refused)
+}
+
+/// The one-record-per-period rule over the ids of a period's records, oldest first: a record is refused when one
+/// exists unless it amends one of them. The refusal is for people.
+pub(crate) fn period_rule(period: &str, existing: &[i64], amends: Option<i64>, what: &str) -> Result<(), String> {
     match (amends, existing.first()) {
-        (None, Some(first)) => {
-            Err(StoreError::Refused(format!("{period} 已有{what}（#{first}）；如需更正，请提交更正，原记录保留可查")))
-        }
+        (None, Some(first)) => Err(format!("{period} 已有{what}（#{first}）；如需更正，请提交更正，原记录保留可查")),
         (Some(original), _) if !existing.contains(&original) => {
-            Err(StoreError::Refused(format!("被更正的 #{original} 不是本单位 {period} 的{what}")))
+            Err(format!("被更正的 #{original} 不是本单位 {period} 的{what}"))
         }
         _ => Ok(()),
     }
@@ -301,55 +305,22 @@ const CHECK_COLUMNS: &str = "select c.id, c.period, c.zero_risk, c.note, c.amend
 
 impl Store {
     /// Stores a daily check with its items, opens a hazard for every non-conformity, and logs the check — all in one
-    /// transaction. A second check for the same period is refused unless it amends one of that period's checks.
+    /// transaction, committed together with the other checks waiting at that moment (see [`crate::batch`]); returns
+    /// once it is durable. The form is read against the unit's daily cadence and risk list as they stand in that
+    /// transaction (`Invalid` with the fields otherwise); a check for a period not yet begun is refused, and so is a
+    /// second check for a period unless it amends one of that period's.
     pub async fn submit_daily_check(
         &self,
         unit_id: i64,
-        info: &DailyCheckInfo,
-        risk_list_version: Option<i64>,
+        form: &DailyCheckForm,
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<(i64, Vec<i64>)> {
-        let period = info.period.to_string();
-        let mut tx = self.write.begin().await?;
-        one_per_period(&mut tx, "daily_checks", unit_id, &period, info.amends, "检查记录").await?;
-        let id: i64 = sqlx::query(
-            "insert into daily_checks (unit_id, period, zero_risk, note, risk_list_version, amends, created_by, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
-        )
-        .bind(unit_id)
-        .bind(&period)
-        .bind(i64::from(info.zero_risk()))
-        .bind(&info.note)
-        .bind(risk_list_version)
-        .bind(info.amends)
-        .bind(by)
-        .bind(micros(now))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        let mut hazards = Vec::new();
-        for (position, item) in (1_i64..).zip(&info.items) {
-            sqlx::query(
-                "insert into daily_check_items (check_id, position, risk_point, item, result, note, created_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(id)
-            .bind(position)
-            .bind(&item.risk_point)
-            .bind(&item.item)
-            .bind(item.result.code())
-            .bind(&item.note)
-            .bind(micros(now))
-            .execute(&mut *tx)
-            .await?;
-            if item.result == CheckResult::Nonconforming {
-                hazards.push(open_hazard(&mut tx, unit_id, Some(id), None, &item.item, &item.note, by, now).await?);
-            }
-        }
-        self.log_record(&mut tx, kind::DAILY_CHECK, id, unit_id, now).await?;
-        tx.commit().await?;
-        Ok((id, hazards))
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = crate::batch::CheckJob { unit_id, form: form.clone(), by, now, reply };
+        let stopped = || StoreError::Config("数据库写入已停止".into());
+        self.checks.send(job).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     /// A unit's daily checks, newest first, without items.

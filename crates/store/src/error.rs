@@ -34,6 +34,9 @@ pub enum StoreError {
     /// A rule checked inside the transaction refused the write; the message is for people.
     #[error("{0}")]
     Refused(String),
+    /// The input, checked against what the database holds (a unit's cadence), is wrong field by field.
+    #[error("输入有误")]
+    Invalid(zhian_domain::forms::FieldErrors),
     /// A stored value could not be read back.
     #[error("存储的数据无法读取：{0}")]
     Corrupt(String),

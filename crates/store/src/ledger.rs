@@ -153,34 +153,23 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
         }
         kind::DAILY_CHECK => {
             let items = sqlx::query(
-                "select position, risk_point, item, result, note from daily_check_items where check_id = $1 order by position",
+                "select risk_point, item, result, note from daily_check_items where check_id = $1 order by position",
             )
             .bind(record_id)
             .fetch_all(&mut *conn)
             .await?
             .iter()
-            .map(|i| {
-                Ok(jcs_string_object(&[
-                    ("item", &i.try_get::<String, _>("item")?),
-                    ("note", &i.try_get::<String, _>("note")?),
-                    ("position", &i.try_get::<i64, _>("position")?.to_string()),
-                    ("result", &i.try_get::<String, _>("result")?),
-                    ("risk_point", &i.try_get::<String, _>("risk_point")?),
-                ]))
-            })
-            .collect::<Result<Vec<_>>>()?;
-            (
-                jcs_string_object(&[
-                    ("amends", &optional("amends")?),
-                    ("check", &number("id")?),
-                    ("items", &format!("[{}]", items.join(","))),
-                    ("note", &text("note")?),
-                    ("risk_list_version", &optional("risk_list_version")?),
-                    ("zero_risk", &number("zero_risk")?),
-                ]),
-                Some(text("period")?),
-                "created_at",
-            )
+            .map(|i| Ok((i.try_get("risk_point")?, i.try_get("item")?, i.try_get("result")?, i.try_get("note")?)))
+            .collect::<Result<Vec<(String, String, String, String)>>>()?;
+            let check = CheckLeaf {
+                id: r.try_get("id")?,
+                amends: r.try_get("amends")?,
+                note: &text("note")?,
+                risk_list_version: r.try_get("risk_list_version")?,
+                zero_risk: r.try_get::<i64, _>("zero_risk")? != 0,
+                items: items.iter().map(|(p, i, res, n)| [p.as_str(), i.as_str(), res.as_str(), n.as_str()]).collect(),
+            };
+            (check.content(), Some(text("period")?), "created_at")
         }
         kind::HAZARD_EVENT => (
             jcs_string_object(&[
@@ -309,18 +298,197 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
         _ => return Ok(None),
     };
     let at = instant(r.try_get::<i64, _>(at_column)?);
+    leaf_text(kind, &content, period, at, text("username")?, text("credit_code")?).map(Some)
+}
+
+/// A leaf: the record of `kind` whose content is `content`, made by `author` of `unit` at `at`, for `period` (`None`:
+/// the day it was made).
+pub(crate) fn leaf_text(
+    kind: &str,
+    content: &str,
+    period: Option<String>,
+    at: DateTime<Utc>,
+    author: String,
+    unit: String,
+) -> Result<String> {
     let period = period.unwrap_or_else(|| {
         zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(at)).unwrap_or_default().to_string()
     });
     let record = Record {
-        author: text("username")?,
+        author,
         content_hash: HashAlg::Sm3.digest(content.as_bytes()).to_hex(),
         period,
         submitted_at: leaf_time(at),
         tier: kind.to_owned(),
-        unit: text("credit_code")?,
+        unit,
     };
-    record.canonical_json().map(Some).map_err(bad)
+    record.canonical_json().map_err(bad)
+}
+
+/// What a daily check's leaf says: the one definition, used from its rows and, in a group commit, from the check
+/// being written.
+pub(crate) struct CheckLeaf<'a> {
+    pub id: i64,
+    pub amends: Option<i64>,
+    pub note: &'a str,
+    pub risk_list_version: Option<i64>,
+    pub zero_risk: bool,
+    /// Each item in order: risk point, item, result code, note.
+    pub items: Vec<[&'a str; 4]>,
+}
+
+impl CheckLeaf<'_> {
+    /// The canonical content.
+    pub(crate) fn content(&self) -> String {
+        let optional = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        let items: Vec<String> = (1_u64..)
+            .zip(&self.items)
+            .map(|(position, [risk_point, item, result, note])| {
+                jcs_string_object(&[
+                    ("item", item),
+                    ("note", note),
+                    ("position", &position.to_string()),
+                    ("result", result),
+                    ("risk_point", risk_point),
+                ])
+            })
+            .collect();
+        jcs_string_object(&[
+            ("amends", &optional(self.amends)),
+            ("check", &self.id.to_string()),
+            ("items", &format!("[{}]", items.join(","))),
+            ("note", self.note),
+            ("risk_list_version", &optional(self.risk_list_version)),
+            ("zero_risk", if self.zero_risk { "1" } else { "0" }),
+        ])
+    }
+}
+
+/// The open end of the log inside one transaction: the state row is locked and read once, any number of leaves
+/// appended (each with the stored hashes it completes), and the new frontier written once at the end. A group commit
+/// appends all its leaves through one appender.
+pub(crate) struct Appender {
+    alg: HashAlg,
+    frontier: Frontier,
+}
+
+impl Appender {
+    /// Takes the log's state row — on PostgreSQL this takes its lock, so concurrent appenders queue here — and reads
+    /// the frontier.
+    pub(crate) async fn open(conn: &mut sqlx::AnyConnection, now: DateTime<Utc>) -> Result<Self> {
+        sqlx::query("update log_state set updated_at = $1 where id = 1").bind(micros(now)).execute(&mut *conn).await?;
+        let row =
+            sqlx::query("select hash_alg, size, frontier from log_state where id = 1").fetch_one(&mut *conn).await?;
+        let LogState { alg, frontier } = state_of(&row)?;
+        Ok(Self { alg, frontier })
+    }
+
+    /// Logs a record: its leaf rebuilt from the row as written in this transaction. Returns the leaf's index.
+    pub(crate) async fn record(
+        &mut self,
+        conn: &mut sqlx::AnyConnection,
+        kind: &str,
+        record_id: i64,
+        unit_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let leaf = build_leaf(conn, kind, record_id).await?.ok_or(StoreError::NotFound)?;
+        self.append(conn, kind, record_id, Some(unit_id), &leaf, now).await
+    }
+
+    /// Appends a leaf and the stored hashes it completes.
+    async fn append(
+        &mut self,
+        conn: &mut sqlx::AnyConnection,
+        kind: &str,
+        record_id: i64,
+        unit_id: Option<i64>,
+        leaf: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let index = self.frontier.size();
+        self.append_all(conn, &[(kind, record_id, unit_id, leaf.to_owned())], now).await?;
+        Ok(index)
+    }
+
+    /// Appends leaves in order — (kind, record id, unit, leaf) — with a few multi-row statements.
+    pub(crate) async fn append_all(
+        &mut self,
+        conn: &mut sqlx::AnyConnection,
+        leaves: &[(&str, i64, Option<i64>, String)],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let first = self.frontier.size();
+        let params = Params::of(conn);
+        let mut stored = Vec::with_capacity(leaves.len() * 2);
+        for (_, _, _, leaf) in leaves {
+            let leaf_hash = self.alg.leaf_hash(leaf.as_bytes());
+            if !self.frontier.append_with(leaf_hash, |h| stored.push((stored_hash_index(h.level, h.index), h.hash))) {
+                return Err(bad("日志已满"));
+            }
+        }
+        for (offset, chunk) in (0..).step_by(ROWS_PER_INSERT).zip(leaves.chunks(ROWS_PER_INSERT)) {
+            let sql = params.insert("log_leaves (idx, kind, record_id, unit_id, leaf, created_at)", 6, chunk.len());
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (i, (kind, record_id, unit_id, leaf)) in (first + offset..).zip(chunk) {
+                insert =
+                    insert.bind(signed(i)?).bind(*kind).bind(*record_id).bind(*unit_id).bind(leaf).bind(micros(now));
+            }
+            insert.execute(&mut *conn).await?;
+        }
+        for chunk in stored.chunks(ROWS_PER_INSERT) {
+            let mut insert =
+                sqlx::query(sqlx::AssertSqlSafe(params.insert("log_hashes (idx, hash, created_at)", 3, chunk.len())));
+            for (i, hash) in chunk {
+                let i = i.ok_or_else(|| bad("存储索引溢出"))?;
+                insert = insert.bind(signed(i)?).bind(hash.as_bytes().to_vec()).bind(micros(now));
+            }
+            insert.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the new size and frontier.
+    pub(crate) async fn close(self, conn: &mut sqlx::AnyConnection, now: DateTime<Utc>) -> Result<()> {
+        let bytes: Vec<u8> = self.frontier.hashes().iter().flat_map(|h| h.as_bytes().to_vec()).collect();
+        sqlx::query("update log_state set size = $1, frontier = $2, updated_at = $3 where id = 1")
+            .bind(signed(self.frontier.size())?)
+            .bind(bytes)
+            .bind(micros(now))
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Rows per multi-row insert: well inside both databases' limits on parameters (SQLite 32,766, PostgreSQL 65,535)
+/// for the widest row written this way.
+pub(crate) const ROWS_PER_INSERT: usize = 1000;
+
+/// How a connection numbers parameters in generated SQL. SQLite gets nameless `?`: looking a numbered parameter up
+/// by name walks a list, which makes binding thousands of them quadratic.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Params {
+    sqlite: bool,
+}
+
+impl Params {
+    /// The style of a connection.
+    pub(crate) fn of(conn: &sqlx::AnyConnection) -> Self {
+        Self { sqlite: conn.backend_name() == "SQLite" }
+    }
+
+    /// The `n` parameters numbered from `from` (1-based), comma-separated, bound in that order.
+    pub(crate) fn list(self, from: usize, n: usize) -> String {
+        let one = |i: usize| if self.sqlite { "?".to_owned() } else { format!("${i}") };
+        (from..from + n).map(one).collect::<Vec<_>>().join(", ")
+    }
+
+    /// `insert into TABLE (COLUMNS) values (…), (…), …` for `rows` rows of `width` parameters, bound row by row.
+    pub(crate) fn insert(self, table_and_columns: &str, width: usize, rows: usize) -> String {
+        let values: Vec<String> = (0..rows).map(|row| format!("({})", self.list(row * width + 1, width))).collect();
+        format!("insert into {table_and_columns} values {}", values.join(", "))
+    }
 }
 
 /// The log's state: algorithm, size and frontier.
@@ -379,53 +547,6 @@ impl Store {
         let row =
             sqlx::query("select hash_alg, size, frontier from log_state where id = 1").fetch_one(&mut **tx).await?;
         state_of(&row)
-    }
-
-    /// Appends a leaf for a record inside the caller's transaction; returns its index.
-    pub(crate) async fn append_leaf(
-        tx: &mut Transaction<'_, Any>,
-        kind: &str,
-        record_id: i64,
-        unit_id: Option<i64>,
-        leaf: &str,
-        now: DateTime<Utc>,
-    ) -> Result<u64> {
-        // Touch the state row first: on PostgreSQL this takes its lock, so concurrent appends queue here.
-        sqlx::query("update log_state set updated_at = $1 where id = 1").bind(micros(now)).execute(&mut **tx).await?;
-        let LogState { alg, mut frontier } = Self::log_state(tx).await?;
-        let index = frontier.size();
-        let mut stored = Vec::with_capacity(4);
-        let leaf_hash = alg.leaf_hash(leaf.as_bytes());
-        if !frontier.append_with(leaf_hash, |h| stored.push((stored_hash_index(h.level, h.index), h.hash))) {
-            return Err(bad("日志已满"));
-        }
-        sqlx::query(
-            "insert into log_leaves (idx, kind, record_id, unit_id, leaf, created_at) values ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(signed(index)?)
-        .bind(kind)
-        .bind(record_id)
-        .bind(unit_id)
-        .bind(leaf)
-        .bind(micros(now))
-        .execute(&mut **tx)
-        .await?;
-        for (i, hash) in stored {
-            let i = i.ok_or_else(|| bad("存储索引溢出"))?;
-            sqlx::query("insert into log_hashes (idx, hash, created_at) values ($1, $2, $3)")
-                .bind(signed(i)?)
-                .bind(hash.as_bytes().to_vec())
-                .bind(micros(now))
-                .execute(&mut **tx)
-                .await?;
-        }
-        let bytes: Vec<u8> = frontier.hashes().iter().flat_map(|h| h.as_bytes().to_vec()).collect();
-        sqlx::query("update log_state set size = $1, frontier = $2 where id = 1")
-            .bind(signed(frontier.size())?)
-            .bind(bytes)
-            .execute(&mut **tx)
-            .await?;
-        Ok(index)
     }
 
     /// The current size and root of the log.
@@ -560,8 +681,10 @@ impl Store {
         unit_id: i64,
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        let leaf = build_leaf(tx, kind, record_id).await?.ok_or(StoreError::NotFound)?;
-        Self::append_leaf(tx, kind, record_id, Some(unit_id), &leaf, now).await
+        let mut log = Appender::open(tx, now).await?;
+        let index = log.record(tx, kind, record_id, unit_id, now).await?;
+        log.close(tx, now).await?;
+        Ok(index)
     }
 
     /// Re-verifies the whole database against the log: every leaf against the row it came from, every stored hash

@@ -10,6 +10,7 @@
 //! SQL lives only here. Rules do not: where a write depends on a rule (the appointment gate), the caller passes the
 //! rule in and the store runs it inside the transaction that reads the facts and writes the row.
 
+pub mod batch;
 pub mod checks;
 pub mod dispatch;
 mod error;
@@ -56,6 +57,8 @@ pub struct Store {
     /// Reads go here: for SQLite a pool of connections reading the WAL concurrently; for PostgreSQL the same pool.
     read: AnyPool,
     sealer: Sealer,
+    /// Daily checks go to the group-commit writer.
+    checks: tokio::sync::mpsc::Sender<batch::CheckJob>,
 }
 
 impl std::fmt::Debug for Store {
@@ -135,7 +138,8 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
-        Ok(Self { backend, write, read, sealer })
+        let checks = batch::spawn_writer(write.clone());
+        Ok(Self { backend, write, read, sealer, checks })
     }
 
     /// The backend in use.

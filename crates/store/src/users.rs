@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use zhian_domain::access::Post;
+use zhian_domain::access::{Post, UnitRef};
 use zhian_domain::ident::DivisionCode;
 
 use crate::models::{NewUser, Session, User};
@@ -129,30 +129,43 @@ impl Store {
     /// An account's standing on `day` in one query: its jurisdictions and the posts it holds (unit id, post).
     #[tracing::instrument(skip_all)]
     pub async fn standing(&self, user_id: i64, day: NaiveDate) -> Result<Standing> {
+        Ok(self.standing_at(user_id, day, None).await?.0)
+    }
+
+    /// An account's standing on `day` and, in the same query, the unit a request names (`None` inside when there is
+    /// no such unit) — what the guard needs to decide.
+    #[tracing::instrument(skip_all)]
+    pub async fn standing_at(
+        &self,
+        user_id: i64,
+        day: NaiveDate,
+        unit: Option<i64>,
+    ) -> Result<(Standing, Option<Option<UnitRef>>)> {
         let day = day.to_string();
         let rows = sqlx::query(
             "select 'j' as kind, division_code as value, 0 as unit_id from regulator_grants where user_id = $1 \
              union all select 'p' as kind, a.post as value, a.unit_id from appointments a join people p \
              on p.id = a.person_id where p.user_id = $1 and a.from_date <= $2 and (a.to_date is null or a.to_date >= $2) \
+             union all select 'u' as kind, division_code as value, id as unit_id from units where id = $3 \
              order by kind, value, unit_id",
         )
         .bind(user_id)
         .bind(day)
+        .bind(unit.unwrap_or(-1))
         .fetch_all(&self.read)
         .await?;
-        let (mut jurisdictions, mut posts) = (Vec::new(), Vec::new());
+        let (mut jurisdictions, mut posts, mut found) = (Vec::new(), Vec::new(), None);
         for r in &rows {
             let (kind, value): (String, String) = (r.try_get("kind")?, r.try_get("value")?);
-            if kind == "j" {
-                jurisdictions.push(
-                    DivisionCode::parse(&value).map_err(|_| StoreError::Corrupt(format!("行政区划代码 {value}")))?,
-                );
-            } else {
-                posts.push((r.try_get("unit_id")?, Post::parse(&value).ok_or(StoreError::Corrupt(value))?));
+            let division = || DivisionCode::parse(&value).map_err(|_| StoreError::Corrupt(format!("行政区划代码 {value}")));
+            match kind.as_str() {
+                "j" => jurisdictions.push(division()?),
+                "u" => found = Some(UnitRef { id: r.try_get("unit_id")?, division: division()? }),
+                _ => posts.push((r.try_get("unit_id")?, Post::parse(&value).ok_or(StoreError::Corrupt(value))?)),
             }
         }
         posts.sort_unstable();
-        Ok((jurisdictions, posts))
+        Ok(((jurisdictions, posts), unit.map(|_| found)))
     }
 
     /// The posts an account holds on `day`, through the people records linked to it: (unit id, post).

@@ -122,6 +122,7 @@ conformance!(
     every_logged_record_has_a_verifying_bundle_and_checkpoints_stay_consistent,
     the_audit_reports_a_row_changed_behind_the_logs_back,
     daily_checks_are_logged_never_overwritten_and_open_hazards,
+    concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace,
     a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it,
 );
 
@@ -522,30 +523,26 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
             note: String::new(),
             amends,
         }
-        .check(zhian_domain::Cadence::Days(1))
-        .unwrap()
     };
     let (first, hazards) = store
         .submit_daily_check(
             id,
             &form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")], None),
-            Some(1),
             founder,
             now(),
         )
         .await
         .unwrap();
     assert_eq!(hazards.len(), 1);
-    let again = store.submit_daily_check(id, &form(&[("conforming", "")], None), Some(1), founder, now()).await;
+    let again = store.submit_daily_check(id, &form(&[("conforming", "")], None), founder, now()).await;
     assert!(matches!(&again, Err(StoreError::Refused(m)) if m.contains("已有检查记录")), "{again:?}");
     let wrong =
-        store.submit_daily_check(id, &form(&[("conforming", "")], Some(first + 100)), Some(1), founder, now()).await;
+        store.submit_daily_check(id, &form(&[("conforming", "")], Some(first + 100)), founder, now()).await;
     assert!(matches!(wrong, Err(StoreError::Refused(_))));
     let (second, none) = store
         .submit_daily_check(
             id,
             &form(&[("conforming", ""), ("conforming", "已下架整改")], Some(first)),
-            Some(1),
             founder,
             now(),
         )
@@ -575,6 +572,64 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
     let changed = sqlx::raw_sql("update daily_check_items set note = '无' where check_id = 1").execute(&mut conn).await;
     assert!(changed.is_err(), "check items refuse changes");
+}
+
+async fn concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace(store: &Store, _url: &str) {
+    use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
+    let founder = user(store, "founder").await;
+    let id = unit(store, founder).await;
+    let form = |day: u32, result: &str| {
+        DailyCheckForm {
+            period: format!("2026-01-{day:02}"),
+            items: (0..20)
+                .map(|i| CheckItemForm {
+                    risk_point: format!("点{i}"),
+                    item: format!("检查项{i}"),
+                    result: if i == 0 { result.into() } else { "conforming".into() },
+                    note: if i == 0 { "发现问题".into() } else { String::new() },
+                })
+                .collect(),
+            note: String::new(),
+            amends: None,
+        }
+    };
+    let before = store.log_head().await.unwrap().0;
+    // 31 days of January, each submitted twice at once: one of each pair is saved, the other refused.
+    let mut tasks = tokio::task::JoinSet::new();
+    for round in 0..2 {
+        for day in 1..=31 {
+            let (store, info) = (store.clone(), form(day, if day % 10 == 0 { "nonconforming" } else { "conforming" }));
+            tasks.spawn(async move { (round, store.submit_daily_check(id, &info, founder, now()).await) });
+        }
+    }
+    let (mut saved, mut refused) = (Vec::new(), 0);
+    while let Some(joined) = tasks.join_next().await {
+        match joined.unwrap().1 {
+            Ok((check, hazards)) => saved.push((check, hazards.len())),
+            Err(StoreError::Refused(m)) => {
+                assert!(m.contains("已有检查记录"), "{m}");
+                refused += 1;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((saved.len(), refused), (31, 31));
+    assert_eq!(saved.iter().map(|(_, h)| h).sum::<usize>(), 3, "days 10, 20 and 30 opened a hazard each");
+    assert_eq!(store.hazards(id).await.unwrap().len(), 3, "a refused check opens no hazard");
+    let checks = store.daily_checks(id, 100).await.unwrap();
+    assert_eq!(checks.len(), 31);
+    let one = store.daily_check(id, saved[0].0).await.unwrap().unwrap();
+    assert_eq!(one.items.len(), 20);
+    assert_eq!(one.items[19].item, "检查项19", "items keep their order");
+    let key = log_key();
+    store.sign_checkpoint(&key, now()).await.unwrap();
+    assert_eq!(store.log_head().await.unwrap().0 - before, 31, "one leaf per saved check, none for a refused one");
+    let audit = store.audit(&key.verifier()).await.unwrap();
+    assert_eq!(audit.findings, vec![]);
+    for (check, _) in &saved {
+        let bundle = store.bundle("daily_check", *check, &key, now()).await.unwrap();
+        zhian_ledger::bundle::verify_bundle(&bundle).unwrap();
+    }
 }
 
 async fn a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it(store: &Store, _url: &str) {
@@ -609,7 +664,7 @@ async fn a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it(st
         amends: None,
     };
     let (_, hazards) = store
-        .submit_daily_check(id, &form.check(zhian_domain::Cadence::Days(1)).unwrap(), None, founder, now())
+        .submit_daily_check(id, &form, founder, now())
         .await
         .unwrap();
     let notes = store.notifications(director_account).await.unwrap();

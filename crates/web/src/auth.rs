@@ -357,13 +357,24 @@ pub async fn guard(State((state, guard)): State<(AppState, Guard)>, request: Req
 async fn check(state: &AppState, guard: Guard, request: Request) -> Result<Request, AppError> {
     let (mut parts, body) = request.into_parts();
     let signed_in = current_session(state, &parts.headers).await?;
-    let subject = match &signed_in {
-        Some((_, user)) => subject_of(state, user).await?,
-        None => Subject::anonymous(),
-    };
-    let unit = match unit_param(parts.uri.path()) {
-        Some(Ok(id)) => Some(state.store.unit_ref(id).await?.ok_or(AppError::NotFound)?),
+    let unit_id = match unit_param(parts.uri.path()) {
+        Some(Ok(id)) => Some(id),
         Some(Err(())) => return Err(AppError::NotFound),
+        None => None,
+    };
+    // The account's standing and the unit the path names come from one query.
+    let (subject, unit) = match &signed_in {
+        Some((_, user)) => {
+            let ((jurisdictions, posts), unit) = state.store.standing_at(user.id, state.clock.today(), unit_id).await?;
+            (Subject { authenticated: true, admin: user.is_admin, jurisdictions, posts }, unit)
+        }
+        None => (Subject::anonymous(), match unit_id {
+            Some(id) => Some(state.store.unit_ref(id).await?),
+            None => None,
+        }),
+    };
+    let unit = match unit {
+        Some(found) => Some(found.ok_or(AppError::NotFound)?),
         None => None,
     };
     match authorize(&subject, guard.action, unit) {

@@ -17,21 +17,21 @@ use crate::{AppState, usecases};
 /// A demo log-in to print: (who, username, password).
 pub type DemoLogin = (String, String, String);
 
-struct DemoPerson {
-    name: &'static str,
-    id_number: &'static str,
+struct DemoPerson<'a> {
+    name: &'a str,
+    id_number: &'a str,
     post: Post,
-    username: Option<&'static str>,
+    username: Option<&'a str>,
 }
 
-struct DemoUnit {
-    form: [&'static str; 7],
-    categories: &'static [&'static str],
-    principal: (&'static str, &'static str),
-    staff: &'static [DemoPerson],
+struct DemoUnit<'a> {
+    form: [&'a str; 7],
+    categories: &'a [&'a str],
+    principal: (&'a str, &'a str),
+    staff: &'a [DemoPerson<'a>],
 }
 
-const UNITS: [DemoUnit; 3] = [
+const UNITS: [DemoUnit<'static>; 3] = [
     DemoUnit {
         form: [
             "深圳市南山区示例电动车商行",
@@ -135,6 +135,46 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
     Ok(logins)
 }
 
+/// Generated shops for trying zhian at scale and for load runs: `demo0001` … each an e-bike retailer in Nanshan
+/// with a principal and an officer who can sign in. Made once; returns the officers' log-ins with fresh passwords.
+pub async fn load_generated(state: &AppState, count: u32) -> Result<Vec<DemoLogin>, AppError> {
+    let mut logins = Vec::new();
+    for k in 1..=count {
+        let (principal, officer) = (format!("demo{k:04}.principal"), format!("demo{k:04}.officer"));
+        if state.store.user_by_username(&officer).await?.is_none() {
+            let name = format!("深圳市南山区演示电动车门店（第 {k:04} 号）");
+            let credit_code = with_check_char(&format!("92440305MA5{k:06}"), |c| {
+                zhian_domain::ident::CreditCode::parse(c).is_ok()
+            });
+            let id_number = with_check_char(&format!("44030519900101{k:03}"), |c| {
+                zhian_domain::ident::IdNumber::parse(c).is_ok()
+            });
+            let address = format!("深圳市南山区演示路 {k} 号");
+            let staff = [DemoPerson {
+                name: "演示质量安全员",
+                id_number: &id_number,
+                post: Post::Officer,
+                username: Some(&officer),
+            }];
+            let unit = DemoUnit {
+                form: [&name, &credit_code, &address, "440305", "retail", "6", "1800000"],
+                categories: &["ccc-10", "ccc-18"],
+                principal: ("演示负责人", &principal),
+                staff: &staff,
+            };
+            load_unit(state, &unit).await?;
+        }
+        let password = reset_password(state, &officer).await?;
+        logins.push((format!("演示门店 {k:04} 的质量安全员"), officer, password));
+    }
+    Ok(logins)
+}
+
+/// `base` completed with the first check character that `valid` accepts.
+fn with_check_char(base: &str, valid: impl Fn(&str) -> bool) -> String {
+    "0123456789ABCDEFGHJKLMNPQRTUWXY".chars().map(|c| format!("{base}{c}")).find(|c| valid(c)).unwrap_or_default()
+}
+
 async fn account(state: &AppState, username: &str, name: &str) -> Result<i64, AppError> {
     let hash = auth::hash_password_on_worker(state, auth::new_password(state.entropy.as_ref())).await?;
     let new =
@@ -150,7 +190,7 @@ async fn reset_password(state: &AppState, username: &str) -> Result<String, AppE
     Ok(password)
 }
 
-async fn load_unit(state: &AppState, unit: &DemoUnit) -> Result<(), AppError> {
+async fn load_unit(state: &AppState, unit: &DemoUnit<'_>) -> Result<(), AppError> {
     let [name, credit_code, address, division_code, channel, employees, revenue_yuan] = unit.form;
     let form = UnitForm {
         name: name.into(),
@@ -205,7 +245,7 @@ async fn load_unit(state: &AppState, unit: &DemoUnit) -> Result<(), AppError> {
 
 /// The officer with a log-in does today's check: all clear in the e-bike shop; in the supermarket a helmet without
 /// its certificate opens a hazard, which the principal puts in hand.
-async fn todays_check(state: &AppState, unit: &DemoUnit, unit_id: i64, principal: i64) -> Result<(), AppError> {
+async fn todays_check(state: &AppState, unit: &DemoUnit<'_>, unit_id: i64, principal: i64) -> Result<(), AppError> {
     let Some(officer) = unit.staff.iter().find(|p| p.post == Post::Officer && p.username.is_some()) else {
         return Ok(());
     };
@@ -233,8 +273,7 @@ async fn todays_check(state: &AppState, unit: &DemoUnit, unit_id: i64, principal
     let period =
         zhian_domain::Period::containing(zhian_domain::Cadence::Days(1), state.clock.now().timestamp()).to_string();
     let form = DailyCheckForm { period, items, note: String::new(), amends: None };
-    let info = form.check(zhian_domain::Cadence::Days(1)).map_err(AppError::Invalid)?;
-    let (_, hazards) = state.store.submit_daily_check(unit_id, &info, Some(1), account.id, state.clock.now()).await?;
+    let (_, hazards) = state.store.submit_daily_check(unit_id, &form, account.id, state.clock.now()).await?;
     let today = state.clock.today();
     for hazard in hazards {
         let steps = [

@@ -95,6 +95,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => Self::NotFound,
             StoreError::Refused(m) => Self::Conflict(m),
+            StoreError::Invalid(fields) => Self::Invalid(fields),
             StoreError::Conflict(c) => {
                 let mut fields = FieldErrors::default();
                 match c {

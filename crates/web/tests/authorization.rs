@@ -172,8 +172,7 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
         }],
         ..Default::default()
     };
-    let info = form.check(zhian_domain::Cadence::Days(1)).unwrap();
-    let (check, hazards) = app.state.store.submit_daily_check(unit, &info, None, officer, common::now()).await.unwrap();
+    let (check, hazards) = app.state.store.submit_daily_check(unit, &form, officer, common::now()).await.unwrap();
     let notification = app.state.store.notifications(director).await.unwrap()[0].id;
     let week = zhian_domain::duty::WeeklyReviewForm {
         period: "2026-W10".into(),

@@ -7,26 +7,21 @@ use zhian_domain::access::Post;
 use zhian_domain::forms::FieldErrors;
 use zhian_store::StoreError;
 
-/// Submits a daily check: the form, the timing (not before its period opens), then the store's own rule (one check
-/// per period unless amending one). Returns the check and the hazards its non-conformities opened.
+/// Submits a daily check. The store reads the form against the unit's cadence and risk list inside the writing
+/// transaction, refuses a period not yet begun, and applies its own rule (one check per period unless amending one).
+/// Returns the check and the hazards its non-conformities opened.
 pub async fn submit_daily_check(
     state: &AppState,
     ctx: &Ctx,
     unit_id: i64,
     form: &zhian_domain::duty::DailyCheckForm,
 ) -> Result<(i64, Vec<i64>), AppError> {
-    let settings = state.store.unit_settings(unit_id).await?;
-    let info = form.check(settings.cadences.daily).map_err(AppError::Invalid)?;
-    let refuse = |message: String| {
-        let mut f = FieldErrors::default();
-        f.add("period", message);
-        AppError::Invalid(f)
-    };
-    let window = info.period.window();
-    zhian_domain::duty::check_timing(&info.period, &window, state.clock.now()).map_err(|e| refuse(e.to_string()))?;
-    let version = state.store.risk_list_versions(unit_id).await?.first().map(|v| v.version);
-    match state.store.submit_daily_check(unit_id, &info, version, ctx.user()?.id, state.clock.now()).await {
-        Err(StoreError::Refused(why)) => Err(refuse(why)),
+    match state.store.submit_daily_check(unit_id, form, ctx.user()?.id, state.clock.now()).await {
+        Err(StoreError::Refused(why)) => {
+            let mut f = FieldErrors::default();
+            f.add("period", why);
+            Err(AppError::Invalid(f))
+        }
         other => Ok(other?),
     }
 }

@@ -1,0 +1,348 @@
+//! Group commit for daily checks, the write that comes in bulk.
+//!
+//! A single writer task takes every daily check waiting in its queue (up to [`MAX_BATCH`]) and writes them in one
+//! transaction — the checks, their items, the hazards they open and their log leaves, each kind with a few
+//! multi-row statements — committed with one durable sync; only then is each submitter answered. A check refused by
+//! its rule (a second check for a period) is decided before anything is written and the others go on. If the
+//! database refuses the batch, its checks are written one by one, so only the bad one fails; a failed commit saves
+//! none of them and says so to each.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::{AnyPool, Row};
+use tokio::sync::{mpsc, oneshot};
+use zhian_domain::duty::{CheckResult, DailyCheckForm, DailyCheckInfo, check_timing};
+use zhian_domain::forms::FieldErrors;
+
+use crate::ledger::{Appender, CheckLeaf, Params, ROWS_PER_INSERT, kind, leaf_text};
+use crate::{Result, StoreError, micros};
+
+/// The most checks one commit carries.
+pub const MAX_BATCH: usize = 512;
+
+/// Submissions queued beyond this make submitters wait: back-pressure instead of unbounded memory.
+const QUEUE: usize = 4096;
+
+/// One daily check waiting to be written, as typed.
+pub(crate) struct CheckJob {
+    pub unit_id: i64,
+    pub form: DailyCheckForm,
+    pub by: i64,
+    pub now: DateTime<Utc>,
+    pub reply: oneshot::Sender<Result<(i64, Vec<i64>)>>,
+}
+
+/// A job whose form was read against its unit: the check, the unit's risk-list version and credit code.
+struct Checked<'a> {
+    job: &'a CheckJob,
+    info: DailyCheckInfo,
+    risk_list_version: Option<i64>,
+    credit_code: String,
+}
+
+/// Starts the writer over the write pool; it stops when every sender is gone.
+pub(crate) fn spawn_writer(pool: AnyPool) -> mpsc::Sender<CheckJob> {
+    let (tx, mut rx) = mpsc::channel::<CheckJob>(QUEUE);
+    tokio::spawn(async move {
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+            let batch = std::mem::take(&mut jobs);
+            write_batch(&pool, batch).await;
+        }
+    });
+    tx
+}
+
+async fn write_batch(pool: &AnyPool, batch: Vec<CheckJob>) {
+    match try_batch(pool, &batch).await {
+        Ok(outcomes) => {
+            for (job, outcome) in batch.into_iter().zip(outcomes) {
+                // A submitter that stopped waiting has nothing to hear; its check is saved all the same.
+                let _ = job.reply.send(outcome);
+            }
+        }
+        // One check the database refused spoils its batch: write each on its own, so only that one fails.
+        Err(e) if batch.len() > 1 => {
+            tracing::warn!(error = %e, checks = batch.len(), "group commit failed; writing its checks one by one");
+            for job in batch {
+                let outcome = match try_batch(pool, std::slice::from_ref(&job)).await {
+                    Ok(mut one) => one.pop().unwrap_or(Err(StoreError::NotFound)),
+                    Err(e) => Err(e),
+                };
+                let _ = job.reply.send(outcome);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "daily check not saved");
+            for job in batch {
+                let _ = job.reply.send(Err(StoreError::Corrupt(format!("提交失败，未保存：{e}"))));
+            }
+        }
+    }
+}
+
+/// What becomes of a job in its batch.
+enum Verdict<'a> {
+    /// Written.
+    Accept(Checked<'a>),
+    /// Refused: wrong input, or a rule.
+    Invalid(StoreError),
+    /// Refused: an earlier job of the batch (by position) took its period.
+    Taken(usize, String),
+}
+
+/// Writes a batch in one transaction with a handful of multi-row statements, whatever its size: the rule is
+/// decided for every check from one read, then the checks, their items and their leaves are inserted together.
+/// `Err` when the transaction failed (nothing was saved); otherwise one outcome per job, in order.
+async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<(i64, Vec<i64>)>>> {
+    let now = batch.iter().map(|j| j.now).max().unwrap_or_default();
+    let mut tx = pool.begin().await?;
+    let mut log = Appender::open(&mut tx, now).await?;
+    let params = Params::of(&tx);
+
+    // Each form read against its unit's cadence, as of when it was submitted.
+    let units = unit_facts(&mut tx, &dedup(batch.iter().map(|j| j.unit_id))).await?;
+    let checked: Vec<Result<Checked<'_>>> = batch
+        .iter()
+        .map(|job| {
+            let (cadence, risk_list_version, credit_code) = units.get(&job.unit_id).ok_or(StoreError::NotFound)?;
+            let info = job.form.check(*cadence).map_err(StoreError::Invalid)?;
+            check_timing(&info.period, &info.period.window(), job.now).map_err(|e| {
+                let mut f = FieldErrors::default();
+                f.add("period", e.to_string());
+                StoreError::Invalid(f)
+            })?;
+            Ok(Checked { job, info, risk_list_version: *risk_list_version, credit_code: credit_code.clone() })
+        })
+        .collect();
+
+    // The period rule: the records each (unit, period) already has, then the batch in order.
+    let valid = || checked.iter().filter_map(|c| c.as_ref().ok());
+    let units_asked: Vec<i64> = dedup(valid().map(|c| c.job.unit_id));
+    let periods: Vec<String> = dedup(valid().map(|c| c.info.period.to_string()));
+    let mut existing: HashMap<(i64, String), Vec<i64>> = HashMap::new();
+    if !units_asked.is_empty() {
+        let sql = format!(
+            "select id, unit_id, period from daily_checks where unit_id in ({}) and period in ({}) order by id",
+            params.list(1, units_asked.len()),
+            params.list(units_asked.len() + 1, periods.len())
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for u in &units_asked {
+            query = query.bind(*u);
+        }
+        for p in &periods {
+            query = query.bind(p);
+        }
+        for r in query.fetch_all(&mut *tx).await? {
+            existing.entry((r.try_get("unit_id")?, r.try_get("period")?)).or_default().push(r.try_get("id")?);
+        }
+    }
+    let mut taken: HashMap<(i64, String), usize> = HashMap::new();
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(batch.len());
+    for (i, c) in checked.into_iter().enumerate() {
+        let c = match c {
+            Ok(c) => c,
+            Err(e) => {
+                verdicts.push(Verdict::Invalid(e));
+                continue;
+            }
+        };
+        let key = (c.job.unit_id, c.info.period.to_string());
+        let ids = existing.get(&key).map_or(&[][..], Vec::as_slice);
+        verdicts.push(match crate::checks::period_rule(&key.1, ids, c.info.amends, "检查记录") {
+            Err(why) => Verdict::Invalid(StoreError::Refused(why)),
+            Ok(()) if ids.is_empty() => match taken.get(&key) {
+                Some(&earlier) => Verdict::Taken(earlier, key.1),
+                None => {
+                    taken.insert(key, i);
+                    Verdict::Accept(c)
+                }
+            },
+            Ok(()) => Verdict::Accept(c),
+        });
+    }
+    let accepted: Vec<&Checked<'_>> =
+        verdicts.iter().filter_map(|v| if let Verdict::Accept(c) = v { Some(c) } else { None }).collect();
+    let mut ids: Vec<i64> = Vec::with_capacity(accepted.len());
+    if !accepted.is_empty() {
+        ids = insert_checks(&mut tx, &accepted).await?;
+        insert_items(&mut tx, &accepted, &ids).await?;
+    }
+
+    // Hazards for non-conformities, then the leaves, in the order the checks were written.
+    let usernames = usernames(&mut tx, &dedup(accepted.iter().map(|c| c.job.by))).await?;
+    let mut hazards: Vec<Vec<i64>> = Vec::with_capacity(accepted.len());
+    let mut leaves = Vec::with_capacity(accepted.len());
+    for (c, &id) in accepted.iter().zip(&ids) {
+        let (job, info) = (c.job, &c.info);
+        let mut opened = Vec::new();
+        for item in info.items.iter().filter(|i| i.result == CheckResult::Nonconforming) {
+            opened.push(
+                crate::checks::open_hazard(&mut tx, job.unit_id, Some(id), None, &item.item, &item.note, job.by, job.now)
+                    .await?,
+            );
+        }
+        hazards.push(opened);
+        let leaf = CheckLeaf {
+            id,
+            amends: info.amends,
+            note: &info.note,
+            risk_list_version: c.risk_list_version,
+            zero_risk: info.zero_risk(),
+            items: info
+                .items
+                .iter()
+                .map(|i| [i.risk_point.as_str(), i.item.as_str(), i.result.code(), i.note.as_str()])
+                .collect(),
+        };
+        let text = leaf_text(
+            kind::DAILY_CHECK,
+            &leaf.content(),
+            Some(info.period.to_string()),
+            job.now,
+            usernames.get(&job.by).cloned().ok_or(StoreError::NotFound)?,
+            c.credit_code.clone(),
+        )?;
+        leaves.push((kind::DAILY_CHECK, id, Some(job.unit_id), text));
+    }
+    log.append_all(&mut tx, &leaves, now).await?;
+    log.close(&mut tx, now).await?;
+    tx.commit().await?;
+
+    // The outcomes, in the batch's order.
+    let mut written = ids.into_iter().zip(hazards);
+    let mut by_position: Vec<Option<i64>> = vec![None; batch.len()];
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for (i, verdict) in verdicts.into_iter().enumerate() {
+        outcomes.push(match verdict {
+            Verdict::Accept(_) => {
+                let (id, opened) = written.next().ok_or(StoreError::NotFound)?;
+                if let Some(slot) = by_position.get_mut(i) {
+                    *slot = Some(id);
+                }
+                Ok((id, opened))
+            }
+            Verdict::Invalid(e) => Err(e),
+            Verdict::Taken(earlier, period) => {
+                let first: Vec<i64> = by_position.get(earlier).copied().flatten().into_iter().collect();
+                let why = crate::checks::period_rule(&period, &first, None, "检查记录");
+                Err(StoreError::Refused(why.err().unwrap_or_default()))
+            }
+        });
+    }
+    Ok(outcomes)
+}
+
+/// Each unit's daily cadence, current risk-list version and credit code.
+async fn unit_facts(
+    conn: &mut sqlx::AnyConnection,
+    units: &[i64],
+) -> Result<HashMap<i64, (zhian_domain::Cadence, Option<i64>, String)>> {
+    let sql = format!(
+        "select u.id, u.daily_cadence, u.credit_code, (select max(r.version) from risk_lists r where r.unit_id = u.id) \
+         as risk_version from units u where u.id in ({})",
+        Params::of(conn).list(1, units.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for u in units {
+        query = query.bind(*u);
+    }
+    let mut facts = HashMap::new();
+    for r in query.fetch_all(&mut *conn).await? {
+        let spec: String = r.try_get("daily_cadence")?;
+        let cadence = spec.parse().map_err(|_| StoreError::Corrupt(spec))?;
+        facts.insert(r.try_get("id")?, (cadence, r.try_get("risk_version")?, r.try_get("credit_code")?));
+    }
+    Ok(facts)
+}
+
+fn dedup<T: Ord>(values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v: Vec<T> = values.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Inserts the checks with one statement per [`ROWS_PER_INSERT`]; returns their ids in the order given. Ids are
+/// handed out in the order of the rows of one statement (SQLite's next rowid, PostgreSQL's identity sequence), so
+/// the ids returned, sorted, follow the rows.
+async fn insert_checks(conn: &mut sqlx::AnyConnection, jobs: &[&Checked<'_>]) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(jobs.len());
+    for chunk in jobs.chunks(ROWS_PER_INSERT) {
+        let sql = Params::of(conn).insert(
+            "daily_checks (unit_id, period, zero_risk, note, risk_list_version, amends, created_by, created_at)",
+            8,
+            chunk.len(),
+        ) + " returning id";
+        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for c in chunk {
+            insert = insert
+                .bind(c.job.unit_id)
+                .bind(c.info.period.to_string())
+                .bind(i64::from(c.info.zero_risk()))
+                .bind(&c.info.note)
+                .bind(c.risk_list_version)
+                .bind(c.info.amends)
+                .bind(c.job.by)
+                .bind(micros(c.job.now));
+        }
+        let mut chunk_ids: Vec<i64> =
+            insert.fetch_all(&mut *conn).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+        if chunk_ids.len() != chunk.len() {
+            return Err(StoreError::Corrupt("批量写入的记录数不符".into()));
+        }
+        chunk_ids.sort_unstable();
+        ids.extend(chunk_ids);
+    }
+    Ok(ids)
+}
+
+/// Inserts every item of the checks, in chunks of [`ROWS_PER_INSERT`] rows.
+async fn insert_items(conn: &mut sqlx::AnyConnection, jobs: &[&Checked<'_>], ids: &[i64]) -> Result<()> {
+    let rows: Vec<(i64, i64, &zhian_domain::duty::CheckItem, DateTime<Utc>)> = jobs
+        .iter()
+        .zip(ids)
+        .flat_map(|(c, &id)| {
+            (1_i64..).zip(&c.info.items).map(move |(position, item)| (id, position, item, c.job.now))
+        })
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let sql = Params::of(conn).insert(
+            "daily_check_items (check_id, position, risk_point, item, result, note, created_at)",
+            7,
+            chunk.len(),
+        );
+        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, position, item, at) in chunk {
+            insert = insert
+                .bind(*id)
+                .bind(*position)
+                .bind(&item.risk_point)
+                .bind(&item.item)
+                .bind(item.result.code())
+                .bind(&item.note)
+                .bind(micros(*at));
+        }
+        insert.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// The usernames of the checks' authors, as their leaves name them.
+async fn usernames(conn: &mut sqlx::AnyConnection, users: &[i64]) -> Result<HashMap<i64, String>> {
+    let mut names = HashMap::new();
+    if users.is_empty() {
+        return Ok(names);
+    }
+    let sql = format!("select id, username from users where id in ({})", Params::of(conn).list(1, users.len()));
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for id in users {
+        query = query.bind(*id);
+    }
+    for r in query.fetch_all(&mut *conn).await? {
+        names.insert(r.try_get("id")?, r.try_get("username")?);
+    }
+    Ok(names)
+}
