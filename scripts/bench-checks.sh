@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-conns=${2:-64}
+conns=${2:-256}
 shops=${3:-100}
 db=${4:-}
 cargo build --release -q -p zhian
@@ -31,7 +31,9 @@ until grep -q 'Ctrl+C' "$work/out" 2>/dev/null; do
   sleep 0.2
 done
 awk '$1 ~ /^demo[0-9]+\.officer$/ {print $1, $2}' "$work/out" >"$work/logins"
-echo "backend: ${db:+PostgreSQL}${db:-SQLite}; $(wc -l <"$work/logins") officers; ${conns} connections; ${secs} s"
+backend=SQLite
+[ -n "$db" ] && backend=PostgreSQL
+echo "backend: $backend; $(wc -l <"$work/logins") officers; ${conns} connections; ${secs} s"
 echo "resident memory before the load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
 raw=()
 [ -z "$db" ] && raw=("$work")

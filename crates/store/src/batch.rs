@@ -15,7 +15,8 @@ use tokio::sync::{mpsc, oneshot};
 use zhian_domain::duty::{CheckResult, DailyCheckForm, DailyCheckInfo, check_timing};
 use zhian_domain::forms::FieldErrors;
 
-use crate::ledger::{Appender, CheckLeaf, Params, ROWS_PER_INSERT, kind, leaf_text};
+use crate::checks::SubmittedCheck;
+use crate::ledger::{Appender, CheckLeaf, Col, Params, json, kind, leaf_text, padded};
 use crate::{Result, StoreError, micros};
 
 /// The most checks one commit carries.
@@ -30,7 +31,7 @@ pub(crate) struct CheckJob {
     pub form: DailyCheckForm,
     pub by: i64,
     pub now: DateTime<Utc>,
-    pub reply: oneshot::Sender<Result<(i64, Vec<i64>)>>,
+    pub reply: oneshot::Sender<Result<SubmittedCheck>>,
 }
 
 /// A job whose form was read against its unit: the check, the unit's risk-list version and credit code.
@@ -41,21 +42,36 @@ struct Checked<'a> {
     credit_code: String,
 }
 
-/// Starts the writer over the write pool; it stops when every sender is gone.
+/// Starts the writer over the write pool; it stops when every sender is gone. It runs on its own thread, so the
+/// requests it answers cannot delay its own steps: under load the server's workers are busy, and a writer sharing them
+/// would wait behind every ready request between two statements.
 pub(crate) fn spawn_writer(pool: AnyPool) -> mpsc::Sender<CheckJob> {
     let (tx, mut rx) = mpsc::channel::<CheckJob>(QUEUE);
-    tokio::spawn(async move {
+    let run = async move {
         let mut jobs = Vec::with_capacity(MAX_BATCH);
         while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
             let batch = std::mem::take(&mut jobs);
             write_batch(&pool, batch).await;
         }
-    });
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    match runtime {
+        Ok(runtime) => {
+            let spawned = std::thread::Builder::new().name("zhian-writer".into()).spawn(move || runtime.block_on(run));
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "no writer thread; daily checks cannot be saved");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "no writer runtime; daily checks cannot be saved"),
+    }
     tx
 }
 
 async fn write_batch(pool: &AnyPool, batch: Vec<CheckJob>) {
-    match try_batch(pool, &batch).await {
+    let started = std::time::Instant::now();
+    let result = try_batch(pool, &batch).await;
+    tracing::debug!(checks = batch.len(), micros = started.elapsed().as_micros(), "group commit");
+    match result {
         Ok(outcomes) => {
             for (job, outcome) in batch.into_iter().zip(outcomes) {
                 // A submitter that stopped waiting has nothing to hear; its check is saved all the same.
@@ -95,14 +111,14 @@ enum Verdict<'a> {
 /// Writes a batch in one transaction with a handful of multi-row statements, whatever its size: the rule is
 /// decided for every check from one read, then the checks, their items and their leaves are inserted together.
 /// `Err` when the transaction failed (nothing was saved); otherwise one outcome per job, in order.
-async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<(i64, Vec<i64>)>>> {
+async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<SubmittedCheck>>> {
     let now = batch.iter().map(|j| j.now).max().unwrap_or_default();
     let mut tx = pool.begin().await?;
     let mut log = Appender::open(&mut tx, now).await?;
     let params = Params::of(&tx);
 
     // Each form read against its unit's cadence, as of when it was submitted.
-    let units = unit_facts(&mut tx, &dedup(batch.iter().map(|j| j.unit_id))).await?;
+    let units = unit_facts(&mut tx, &padded(&dedup(batch.iter().map(|j| j.unit_id)))).await?;
     let checked: Vec<Result<Checked<'_>>> = batch
         .iter()
         .map(|job| {
@@ -119,8 +135,8 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<(i64
 
     // The period rule: the records each (unit, period) already has, then the batch in order.
     let valid = || checked.iter().filter_map(|c| c.as_ref().ok());
-    let units_asked: Vec<i64> = dedup(valid().map(|c| c.job.unit_id));
-    let periods: Vec<String> = dedup(valid().map(|c| c.info.period.to_string()));
+    let units_asked: Vec<i64> = padded(&dedup(valid().map(|c| c.job.unit_id)));
+    let periods: Vec<String> = padded(&dedup(valid().map(|c| c.info.period.to_string())));
     let mut existing: HashMap<(i64, String), Vec<i64>> = HashMap::new();
     if !units_asked.is_empty() {
         let sql = format!(
@@ -172,7 +188,7 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<(i64
     }
 
     // Hazards for non-conformities, then the leaves, in the order the checks were written.
-    let usernames = usernames(&mut tx, &dedup(accepted.iter().map(|c| c.job.by))).await?;
+    let usernames = usernames(&mut tx, &padded(&dedup(accepted.iter().map(|c| c.job.by)))).await?;
     let mut hazards: Vec<Vec<i64>> = Vec::with_capacity(accepted.len());
     let mut leaves = Vec::with_capacity(accepted.len());
     for (c, &id) in accepted.iter().zip(&ids) {
@@ -180,8 +196,17 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<(i64
         let mut opened = Vec::new();
         for item in info.items.iter().filter(|i| i.result == CheckResult::Nonconforming) {
             opened.push(
-                crate::checks::open_hazard(&mut tx, job.unit_id, Some(id), None, &item.item, &item.note, job.by, job.now)
-                    .await?,
+                crate::checks::open_hazard(
+                    &mut tx,
+                    job.unit_id,
+                    Some(id),
+                    None,
+                    &item.item,
+                    &item.note,
+                    job.by,
+                    job.now,
+                )
+                .await?,
             );
         }
         hazards.push(opened);
@@ -217,12 +242,12 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<(i64
     let mut outcomes = Vec::with_capacity(batch.len());
     for (i, verdict) in verdicts.into_iter().enumerate() {
         outcomes.push(match verdict {
-            Verdict::Accept(_) => {
-                let (id, opened) = written.next().ok_or(StoreError::NotFound)?;
+            Verdict::Accept(c) => {
+                let (id, hazards) = written.next().ok_or(StoreError::NotFound)?;
                 if let Some(slot) = by_position.get_mut(i) {
                     *slot = Some(id);
                 }
-                Ok((id, opened))
+                Ok(SubmittedCheck { id, hazards, info: c.info, risk_list_version: c.risk_list_version })
             }
             Verdict::Invalid(e) => Err(e),
             Verdict::Taken(earlier, period) => {
@@ -265,68 +290,79 @@ fn dedup<T: Ord>(values: impl Iterator<Item = T>) -> Vec<T> {
     v
 }
 
-/// Inserts the checks with one statement per [`ROWS_PER_INSERT`]; returns their ids in the order given. Ids are
-/// handed out in the order of the rows of one statement (SQLite's next rowid, PostgreSQL's identity sequence), so
-/// the ids returned, sorted, follow the rows.
-async fn insert_checks(conn: &mut sqlx::AnyConnection, jobs: &[&Checked<'_>]) -> Result<Vec<i64>> {
-    let mut ids = Vec::with_capacity(jobs.len());
-    for chunk in jobs.chunks(ROWS_PER_INSERT) {
-        let sql = Params::of(conn).insert(
-            "daily_checks (unit_id, period, zero_risk, note, risk_list_version, amends, created_by, created_at)",
-            8,
-            chunk.len(),
-        ) + " returning id";
-        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for c in chunk {
-            insert = insert
-                .bind(c.job.unit_id)
-                .bind(c.info.period.to_string())
-                .bind(i64::from(c.info.zero_risk()))
-                .bind(&c.info.note)
-                .bind(c.risk_list_version)
-                .bind(c.info.amends)
-                .bind(c.job.by)
-                .bind(micros(c.job.now));
-        }
-        let mut chunk_ids: Vec<i64> =
-            insert.fetch_all(&mut *conn).await?.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
-        if chunk_ids.len() != chunk.len() {
-            return Err(StoreError::Corrupt("批量写入的记录数不符".into()));
-        }
-        chunk_ids.sort_unstable();
-        ids.extend(chunk_ids);
+/// Inserts the checks with one statement; returns their ids in the order given. Ids are handed out in the order the
+/// rows are inserted (SQLite's next rowid, PostgreSQL's identity sequence), so the ids returned, sorted, follow them.
+async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) -> Result<Vec<i64>> {
+    use Col::{Int, Text};
+    let rows: Vec<_> = checks
+        .iter()
+        .map(|c| {
+            let info = &c.info;
+            (
+                c.job.unit_id,
+                info.period.to_string(),
+                i64::from(info.zero_risk()),
+                &info.note,
+                c.risk_list_version,
+                info.amends,
+                c.job.by,
+                micros(c.job.now),
+            )
+        })
+        .collect();
+    let sql = Params::of(conn).insert_json(
+        "daily_checks",
+        &[
+            ("unit_id", Int),
+            ("period", Text),
+            ("zero_risk", Int),
+            ("note", Text),
+            ("risk_list_version", Int),
+            ("amends", Int),
+            ("created_by", Int),
+            ("created_at", Int),
+        ],
+    ) + " returning id";
+    let mut ids: Vec<i64> = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(json(&rows)?)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    if ids.len() != checks.len() {
+        return Err(StoreError::Corrupt("批量写入的记录数不符".into()));
     }
+    ids.sort_unstable();
     Ok(ids)
 }
 
-/// Inserts every item of the checks, in chunks of [`ROWS_PER_INSERT`] rows.
-async fn insert_items(conn: &mut sqlx::AnyConnection, jobs: &[&Checked<'_>], ids: &[i64]) -> Result<()> {
-    let rows: Vec<(i64, i64, &zhian_domain::duty::CheckItem, DateTime<Utc>)> = jobs
+/// Inserts every item of the checks with one statement.
+async fn insert_items(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>], ids: &[i64]) -> Result<()> {
+    use Col::{Int, Text};
+    let rows: Vec<_> = checks
         .iter()
         .zip(ids)
         .flat_map(|(c, &id)| {
-            (1_i64..).zip(&c.info.items).map(move |(position, item)| (id, position, item, c.job.now))
+            let at = micros(c.job.now);
+            (1_i64..)
+                .zip(&c.info.items)
+                .map(move |(position, i)| (id, position, &i.risk_point, &i.item, i.result.code(), &i.note, at))
         })
         .collect();
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = Params::of(conn).insert(
-            "daily_check_items (check_id, position, risk_point, item, result, note, created_at)",
-            7,
-            chunk.len(),
-        );
-        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (id, position, item, at) in chunk {
-            insert = insert
-                .bind(*id)
-                .bind(*position)
-                .bind(&item.risk_point)
-                .bind(&item.item)
-                .bind(item.result.code())
-                .bind(&item.note)
-                .bind(micros(*at));
-        }
-        insert.execute(&mut *conn).await?;
-    }
+    let sql = Params::of(conn).insert_json(
+        "daily_check_items",
+        &[
+            ("check_id", Int),
+            ("position", Int),
+            ("risk_point", Text),
+            ("item", Text),
+            ("result", Text),
+            ("note", Text),
+            ("created_at", Int),
+        ],
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(json(&rows)?).execute(&mut *conn).await?;
     Ok(())
 }
 

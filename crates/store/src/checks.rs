@@ -61,6 +61,19 @@ pub struct DashboardCounts {
     pub vetoes_escalated: u32,
 }
 
+/// A daily check as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmittedCheck {
+    /// Its id.
+    pub id: i64,
+    /// The hazards its non-conformities opened.
+    pub hazards: Vec<i64>,
+    /// What was written, as read against the unit's cadence.
+    pub info: zhian_domain::duty::DailyCheckInfo,
+    /// The risk-list version it was made against.
+    pub risk_list_version: Option<i64>,
+}
+
 /// The daily checks of a range of days, summarised.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckSummary {
@@ -315,7 +328,7 @@ impl Store {
         form: &DailyCheckForm,
         by: i64,
         now: DateTime<Utc>,
-    ) -> Result<(i64, Vec<i64>)> {
+    ) -> Result<SubmittedCheck> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job = crate::batch::CheckJob { unit_id, form: form.clone(), by, now, reply };
         let stopped = || StoreError::Config("数据库写入已停止".into());

@@ -376,9 +376,10 @@ impl Appender {
     /// Takes the log's state row — on PostgreSQL this takes its lock, so concurrent appenders queue here — and reads
     /// the frontier.
     pub(crate) async fn open(conn: &mut sqlx::AnyConnection, now: DateTime<Utc>) -> Result<Self> {
-        sqlx::query("update log_state set updated_at = $1 where id = 1").bind(micros(now)).execute(&mut *conn).await?;
-        let row =
-            sqlx::query("select hash_alg, size, frontier from log_state where id = 1").fetch_one(&mut *conn).await?;
+        let row = sqlx::query("update log_state set updated_at = $1 where id = 1 returning hash_alg, size, frontier")
+            .bind(micros(now))
+            .fetch_one(&mut *conn)
+            .await?;
         let LogState { alg, frontier } = state_of(&row)?;
         Ok(Self { alg, frontier })
     }
@@ -427,24 +428,23 @@ impl Appender {
                 return Err(bad("日志已满"));
             }
         }
-        for (offset, chunk) in (0..).step_by(ROWS_PER_INSERT).zip(leaves.chunks(ROWS_PER_INSERT)) {
-            let sql = params.insert("log_leaves (idx, kind, record_id, unit_id, leaf, created_at)", 6, chunk.len());
-            let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (i, (kind, record_id, unit_id, leaf)) in (first + offset..).zip(chunk) {
-                insert =
-                    insert.bind(signed(i)?).bind(*kind).bind(*record_id).bind(*unit_id).bind(leaf).bind(micros(now));
-            }
-            insert.execute(&mut *conn).await?;
-        }
-        for chunk in stored.chunks(ROWS_PER_INSERT) {
-            let mut insert =
-                sqlx::query(sqlx::AssertSqlSafe(params.insert("log_hashes (idx, hash, created_at)", 3, chunk.len())));
-            for (i, hash) in chunk {
-                let i = i.ok_or_else(|| bad("存储索引溢出"))?;
-                insert = insert.bind(signed(i)?).bind(hash.as_bytes().to_vec()).bind(micros(now));
-            }
-            insert.execute(&mut *conn).await?;
-        }
+        let at = micros(now);
+        let leaf_rows = (first..)
+            .zip(leaves)
+            .map(|(i, (kind, record_id, unit_id, leaf))| Ok((signed(i)?, kind, record_id, unit_id, leaf, at)))
+            .collect::<Result<Vec<_>>>()?;
+        use Col::{Hex, Int, Text};
+        let sql = params.insert_json(
+            "log_leaves",
+            &[("idx", Int), ("kind", Text), ("record_id", Int), ("unit_id", Int), ("leaf", Text), ("created_at", Int)],
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(json(&leaf_rows)?).execute(&mut *conn).await?;
+        let hash_rows = stored
+            .iter()
+            .map(|(i, hash)| Ok((signed(i.ok_or_else(|| bad("存储索引溢出"))?)?, hash.to_hex(), at)))
+            .collect::<Result<Vec<_>>>()?;
+        let sql = params.insert_json("log_hashes", &[("idx", Int), ("hash", Hex), ("created_at", Int)]);
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(json(&hash_rows)?).execute(&mut *conn).await?;
         Ok(())
     }
 
@@ -461,9 +461,19 @@ impl Appender {
     }
 }
 
-/// Rows per multi-row insert: well inside both databases' limits on parameters (SQLite 32,766, PostgreSQL 65,535)
-/// for the widest row written this way.
-pub(crate) const ROWS_PER_INSERT: usize = 1000;
+/// Rows as the one JSON parameter of [`Params::insert_json`].
+pub(crate) fn json(rows: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(rows).map_err(bad)
+}
+
+/// Values for an `in (…)` list, padded to a power of two by repeating the last, for the same reason.
+pub(crate) fn padded<T: Clone>(values: &[T]) -> Vec<T> {
+    let mut v = values.to_vec();
+    if let Some(last) = values.last() {
+        v.resize(values.len().next_power_of_two(), last.clone());
+    }
+    v
+}
 
 /// How a connection numbers parameters in generated SQL. SQLite gets nameless `?`: looking a numbered parameter up
 /// by name walks a list, which makes binding thousands of them quadratic.
@@ -484,11 +494,40 @@ impl Params {
         (from..from + n).map(one).collect::<Vec<_>>().join(", ")
     }
 
-    /// `insert into TABLE (COLUMNS) values (…), (…), …` for `rows` rows of `width` parameters, bound row by row.
-    pub(crate) fn insert(self, table_and_columns: &str, width: usize, rows: usize) -> String {
-        let values: Vec<String> = (0..rows).map(|row| format!("({})", self.list(row * width + 1, width))).collect();
-        format!("insert into {table_and_columns} values {}", values.join(", "))
+    /// `insert into TABLE (COLUMNS) select …` of the rows in one parameter: a JSON array of arrays, one per row, its
+    /// values in column order and typed by `columns`. One statement and one bound value whatever the number of rows;
+    /// rows are inserted in array order.
+    pub(crate) fn insert_json(self, table: &str, columns: &[(&str, Col)]) -> String {
+        let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+        let values: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (_, col))| match (self.sqlite, col) {
+                (true, Col::Int | Col::Text) => format!("value ->> {i}"),
+                (true, Col::Hex) => format!("unhex(value ->> {i})"),
+                (false, Col::Int) => format!("(e ->> {i})::bigint"),
+                (false, Col::Text) => format!("e ->> {i}"),
+                (false, Col::Hex) => format!("decode(e ->> {i}, 'hex')"),
+            })
+            .collect();
+        let from = if self.sqlite {
+            "json_each(?) order by key".to_owned()
+        } else {
+            "json_array_elements($1::json) with ordinality as x(e, n) order by n".to_owned()
+        };
+        format!("insert into {table} ({}) select {} from {from}", names.join(", "), values.join(", "))
     }
+}
+
+/// The type of a column filled from JSON.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Col {
+    /// An integer.
+    Int,
+    /// Text.
+    Text,
+    /// Bytes, carried as hex.
+    Hex,
 }
 
 /// The log's state: algorithm, size and frontier.

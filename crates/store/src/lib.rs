@@ -59,6 +59,9 @@ pub struct Store {
     sealer: Sealer,
     /// Daily checks go to the group-commit writer.
     checks: tokio::sync::mpsc::Sender<batch::CheckJob>,
+    /// Counts this process's writes to what decides who may do what: sessions, passwords, appointments, account
+    /// links, jurisdictions, units. A cache of those facts is good while the count is unchanged.
+    access_generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -139,7 +142,19 @@ impl Store {
             }
         };
         let checks = batch::spawn_writer(write.clone());
-        Ok(Self { backend, write, read, sealer, checks })
+        Ok(Self { backend, write, read, sealer, checks, access_generation: Default::default() })
+    }
+
+    /// How many writes to access facts (sessions, passwords, appointments, account links, jurisdictions, units) this
+    /// process has made: a cache of those facts is stale once it changes.
+    #[must_use]
+    pub fn access_generation(&self) -> u64 {
+        self.access_generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Marks a write to access facts.
+    pub(crate) fn access_changed(&self) {
+        self.access_generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// The backend in use.

@@ -133,7 +133,9 @@ impl Store {
             .bind(person_id)
             .execute(&self.write)
             .await?;
-        touched(&done)
+        touched(&done)?;
+        self.access_changed();
+        Ok(())
     }
 
     /// A unit's appointments, current first, then by start.
@@ -213,6 +215,7 @@ impl Store {
         .try_get("id")?;
         self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT, id, unit_id, now).await?;
         tx.commit().await?;
+        self.access_changed();
         Ok(id)
     }
 
@@ -241,6 +244,7 @@ impl Store {
         touched(&done)?;
         self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT_END, appointment_id, unit_id, now).await?;
         tx.commit().await?;
+        self.access_changed();
         Ok(())
     }
 

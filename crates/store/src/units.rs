@@ -129,6 +129,7 @@ impl Store {
         .try_get("id")?;
         self.log_record(&mut tx, crate::ledger::kind::APPOINTMENT, appointment, unit_id, now).await?;
         tx.commit().await?;
+        self.access_changed();
         Ok(unit_id)
     }
 
@@ -165,6 +166,7 @@ impl Store {
         touched(&done)?;
         replace_products(&mut tx, unit_id, products, now).await?;
         tx.commit().await?;
+        self.access_changed();
         Ok(())
     }
 

@@ -96,6 +96,7 @@ impl Store {
         touched(&done)?;
         sqlx::query("delete from sessions where user_id = $1").bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
+        self.access_changed();
         Ok(())
     }
 
@@ -108,6 +109,7 @@ impl Store {
             .bind(micros(now))
             .execute(&self.write)
             .await?;
+        self.access_changed();
         Ok(())
     }
 
@@ -157,7 +159,8 @@ impl Store {
         let (mut jurisdictions, mut posts, mut found) = (Vec::new(), Vec::new(), None);
         for r in &rows {
             let (kind, value): (String, String) = (r.try_get("kind")?, r.try_get("value")?);
-            let division = || DivisionCode::parse(&value).map_err(|_| StoreError::Corrupt(format!("行政区划代码 {value}")));
+            let division =
+                || DivisionCode::parse(&value).map_err(|_| StoreError::Corrupt(format!("行政区划代码 {value}")));
             match kind.as_str() {
                 "j" => jurisdictions.push(division()?),
                 "u" => found = Some(UnitRef { id: r.try_get("unit_id")?, division: division()? }),
@@ -228,6 +231,7 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
         sqlx::query("delete from sessions where id = $1").bind(id_hash).execute(&self.write).await?;
+        self.access_changed();
         Ok(())
     }
 

@@ -508,47 +508,37 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
     use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
     let founder = user(store, "founder").await;
     let id = unit(store, founder).await;
-    let form = |results: &[(&str, &str)], amends: Option<i64>| {
-        DailyCheckForm {
-            period: "2026-03-02".into(),
-            items: results
-                .iter()
-                .map(|(r, n)| CheckItemForm {
-                    risk_point: "3C".into(),
-                    item: "整车3C标志".into(),
-                    result: (*r).into(),
-                    note: (*n).into(),
-                })
-                .collect(),
-            note: String::new(),
-            amends,
-        }
+    let form = |results: &[(&str, &str)], amends: Option<i64>| DailyCheckForm {
+        period: "2026-03-02".into(),
+        items: results
+            .iter()
+            .map(|(r, n)| CheckItemForm {
+                risk_point: "3C".into(),
+                item: "整车3C标志".into(),
+                result: (*r).into(),
+                note: (*n).into(),
+            })
+            .collect(),
+        note: String::new(),
+        amends,
     };
-    let (first, hazards) = store
-        .submit_daily_check(
-            id,
-            &form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")], None),
-            founder,
-            now(),
-        )
+    let written = store
+        .submit_daily_check(id, &form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")], None), founder, now())
         .await
         .unwrap();
+    let (first, hazards) = (written.id, written.hazards);
     assert_eq!(hazards.len(), 1);
     let again = store.submit_daily_check(id, &form(&[("conforming", "")], None), founder, now()).await;
     assert!(matches!(&again, Err(StoreError::Refused(m)) if m.contains("已有检查记录")), "{again:?}");
-    let wrong =
-        store.submit_daily_check(id, &form(&[("conforming", "")], Some(first + 100)), founder, now()).await;
+    let wrong = store.submit_daily_check(id, &form(&[("conforming", "")], Some(first + 100)), founder, now()).await;
     assert!(matches!(wrong, Err(StoreError::Refused(_))));
-    let (second, none) = store
-        .submit_daily_check(
-            id,
-            &form(&[("conforming", ""), ("conforming", "已下架整改")], Some(first)),
-            founder,
-            now(),
-        )
+    let amended = store
+        .submit_daily_check(id, &form(&[("conforming", ""), ("conforming", "已下架整改")], Some(first)), founder, now())
         .await
         .unwrap();
-    assert!(none.is_empty());
+    let second = amended.id;
+    assert!(amended.hazards.is_empty());
+    assert_eq!(amended.info.items[1].note, "已下架整改", "the answer is what was written");
     let checks = store.daily_checks(id, 10).await.unwrap();
     assert_eq!(checks.len(), 2, "the original and its amendment both stay");
     let amendment = store.daily_check(id, second).await.unwrap().unwrap();
@@ -578,20 +568,18 @@ async fn concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace(st
     use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
     let founder = user(store, "founder").await;
     let id = unit(store, founder).await;
-    let form = |day: u32, result: &str| {
-        DailyCheckForm {
-            period: format!("2026-01-{day:02}"),
-            items: (0..20)
-                .map(|i| CheckItemForm {
-                    risk_point: format!("点{i}"),
-                    item: format!("检查项{i}"),
-                    result: if i == 0 { result.into() } else { "conforming".into() },
-                    note: if i == 0 { "发现问题".into() } else { String::new() },
-                })
-                .collect(),
-            note: String::new(),
-            amends: None,
-        }
+    let form = |day: u32, result: &str| DailyCheckForm {
+        period: format!("2026-01-{day:02}"),
+        items: (0..20)
+            .map(|i| CheckItemForm {
+                risk_point: format!("点{i}"),
+                item: format!("检查项{i}"),
+                result: if i == 0 { result.into() } else { "conforming".into() },
+                note: if i == 0 { "发现问题".into() } else { String::new() },
+            })
+            .collect(),
+        note: String::new(),
+        amends: None,
     };
     let before = store.log_head().await.unwrap().0;
     // 31 days of January, each submitted twice at once: one of each pair is saved, the other refused.
@@ -605,7 +593,7 @@ async fn concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace(st
     let (mut saved, mut refused) = (Vec::new(), 0);
     while let Some(joined) = tasks.join_next().await {
         match joined.unwrap().1 {
-            Ok((check, hazards)) => saved.push((check, hazards.len())),
+            Ok(written) => saved.push((written.id, written.hazards.len())),
             Err(StoreError::Refused(m)) => {
                 assert!(m.contains("已有检查记录"), "{m}");
                 refused += 1;
@@ -663,10 +651,7 @@ async fn a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it(st
         note: String::new(),
         amends: None,
     };
-    let (_, hazards) = store
-        .submit_daily_check(id, &form, founder, now())
-        .await
-        .unwrap();
+    let hazards = store.submit_daily_check(id, &form, founder, now()).await.unwrap().hazards;
     let notes = store.notifications(director_account).await.unwrap();
     assert_eq!(notes.len(), 1, "the director is told at once");
     assert!(notes[0].message.contains("充电器无3C"));

@@ -336,6 +336,73 @@ pub async fn current_session(state: &AppState, headers: &HeaderMap) -> Result<Op
     Ok(found.filter(|(_, user)| !user.disabled))
 }
 
+/// What the guard found for a session token and a path's unit: the session and its account, the account's
+/// standing, and the unit (`None` inside when it does not exist).
+type Access = (Option<(Session, User)>, Subject, Option<Option<UnitRef>>);
+
+/// The guard's recent findings, so a busy client does not cost two queries a request. An entry serves for at most
+/// [`AccessCache::TTL_SECS`] and only while this process has made no write to sessions, passwords, appointments,
+/// account links, jurisdictions or units ([`zhian_store::Store::access_generation`]); a session past its expiry is
+/// never served. Other processes on the same database see such a change within the TTL.
+#[derive(Debug, Default)]
+pub struct AccessCache {
+    entries: Mutex<HashMap<(String, Option<i64>), CachedAccess>>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedAccess {
+    access: Access,
+    generation: u64,
+    day: chrono::NaiveDate,
+    fetched: DateTime<Utc>,
+}
+
+impl AccessCache {
+    /// How long an entry serves, in seconds.
+    pub const TTL_SECS: i64 = 2;
+    /// Entries kept before the cache starts afresh.
+    const CAPACITY: usize = 10_000;
+
+    async fn lookup(&self, state: &AppState, token_hash: &str, unit_id: Option<i64>) -> Result<Access, AppError> {
+        let now = state.clock.now();
+        let today = state.clock.today();
+        // Read before the queries: a write landing meanwhile makes what they find stale, and this entry with it.
+        let generation = state.store.access_generation();
+        let key = (token_hash.to_owned(), unit_id);
+        let cached = self.entries.lock().ok().and_then(|m| m.get(&key).cloned());
+        if let Some(c) = cached
+            && c.generation == generation
+            && c.day == today
+            && (now - c.fetched).num_seconds() < Self::TTL_SECS
+            && c.access.0.as_ref().is_none_or(|(s, _)| s.expires_at > now)
+        {
+            return Ok(c.access);
+        }
+        let signed_in = state.store.session(token_hash, now).await?.filter(|(_, user)| !user.disabled);
+        let (subject, unit) = match &signed_in {
+            Some((_, user)) => {
+                let ((jurisdictions, posts), unit) = state.store.standing_at(user.id, today, unit_id).await?;
+                (Subject { authenticated: true, admin: user.is_admin, jurisdictions, posts }, unit)
+            }
+            None => (
+                Subject::anonymous(),
+                match unit_id {
+                    Some(id) => Some(state.store.unit_ref(id).await?),
+                    None => None,
+                },
+            ),
+        };
+        let access = (signed_in, subject, unit);
+        if let Ok(mut m) = self.entries.lock() {
+            if m.len() >= Self::CAPACITY {
+                m.clear();
+            }
+            m.insert(key, CachedAccess { access: access.clone(), generation, day: today, fetched: now });
+        }
+        Ok(access)
+    }
+}
+
 /// The standing of an account today.
 pub async fn subject_of(state: &AppState, user: &User) -> Result<Subject, AppError> {
     let (jurisdictions, posts) = state.store.standing(user.id, state.clock.today()).await?;
@@ -356,22 +423,21 @@ pub async fn guard(State((state, guard)): State<(AppState, Guard)>, request: Req
 
 async fn check(state: &AppState, guard: Guard, request: Request) -> Result<Request, AppError> {
     let (mut parts, body) = request.into_parts();
-    let signed_in = current_session(state, &parts.headers).await?;
     let unit_id = match unit_param(parts.uri.path()) {
         Some(Ok(id)) => Some(id),
         Some(Err(())) => return Err(AppError::NotFound),
         None => None,
     };
-    // The account's standing and the unit the path names come from one query.
-    let (subject, unit) = match &signed_in {
-        Some((_, user)) => {
-            let ((jurisdictions, posts), unit) = state.store.standing_at(user.id, state.clock.today(), unit_id).await?;
-            (Subject { authenticated: true, admin: user.is_admin, jurisdictions, posts }, unit)
-        }
-        None => (Subject::anonymous(), match unit_id {
-            Some(id) => Some(state.store.unit_ref(id).await?),
-            None => None,
-        }),
+    let (signed_in, subject, unit) = match cookie(&parts.headers, SESSION_COOKIE) {
+        Some(token) => state.access.lookup(state, &token_hash(token), unit_id).await?,
+        None => (
+            None,
+            Subject::anonymous(),
+            match unit_id {
+                Some(id) => Some(state.store.unit_ref(id).await?),
+                None => None,
+            },
+        ),
     };
     let unit = match unit {
         Some(found) => Some(found.ok_or(AppError::NotFound)?),

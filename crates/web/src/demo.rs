@@ -143,12 +143,10 @@ pub async fn load_generated(state: &AppState, count: u32) -> Result<Vec<DemoLogi
         let (principal, officer) = (format!("demo{k:04}.principal"), format!("demo{k:04}.officer"));
         if state.store.user_by_username(&officer).await?.is_none() {
             let name = format!("深圳市南山区演示电动车门店（第 {k:04} 号）");
-            let credit_code = with_check_char(&format!("92440305MA5{k:06}"), |c| {
-                zhian_domain::ident::CreditCode::parse(c).is_ok()
-            });
-            let id_number = with_check_char(&format!("44030519900101{k:03}"), |c| {
-                zhian_domain::ident::IdNumber::parse(c).is_ok()
-            });
+            let credit_code =
+                with_check_char(&format!("92440305MA5{k:06}"), |c| zhian_domain::ident::CreditCode::parse(c).is_ok());
+            let id_number =
+                with_check_char(&format!("44030519900101{k:03}"), |c| zhian_domain::ident::IdNumber::parse(c).is_ok());
             let address = format!("深圳市南山区演示路 {k} 号");
             let staff = [DemoPerson {
                 name: "演示质量安全员",
@@ -273,7 +271,7 @@ async fn todays_check(state: &AppState, unit: &DemoUnit<'_>, unit_id: i64, princ
     let period =
         zhian_domain::Period::containing(zhian_domain::Cadence::Days(1), state.clock.now().timestamp()).to_string();
     let form = DailyCheckForm { period, items, note: String::new(), amends: None };
-    let (_, hazards) = state.store.submit_daily_check(unit_id, &form, account.id, state.clock.now()).await?;
+    let hazards = state.store.submit_daily_check(unit_id, &form, account.id, state.clock.now()).await?.hazards;
     let today = state.clock.today();
     for hazard in hazards {
         let steps = [

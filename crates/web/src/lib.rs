@@ -81,6 +81,8 @@ pub struct AppState {
     /// An Argon2id hash of a random password, checked when an account does not exist so that timing does not
     /// tell which usernames do. Made on first need.
     pub dummy_hash: Arc<tokio::sync::OnceCell<String>>,
+    /// The guard's recent findings.
+    pub access: Arc<auth::AccessCache>,
 }
 
 impl AppState {
@@ -97,6 +99,7 @@ impl AppState {
             log_key: Arc::new(log_key),
             passwords: Arc::new(auth::PasswordWorker::start()?),
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
+            access: Arc::new(auth::AccessCache::default()),
             store,
             clock,
             entropy,

@@ -172,7 +172,8 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
         }],
         ..Default::default()
     };
-    let (check, hazards) = app.state.store.submit_daily_check(unit, &form, officer, common::now()).await.unwrap();
+    let written = app.state.store.submit_daily_check(unit, &form, officer, common::now()).await.unwrap();
+    let (check, hazards) = (written.id, written.hazards);
     let notification = app.state.store.notifications(director).await.unwrap()[0].id;
     let week = zhian_domain::duty::WeeklyReviewForm {
         period: "2026-W10".into(),

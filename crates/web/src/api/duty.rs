@@ -44,10 +44,30 @@ pub async fn submit_daily_check(
     ApiJson(form): ApiJson<zhian_domain::duty::DailyCheckForm>,
 ) -> ApiResult {
     let unit_id = ctx.unit_id()?;
-    let (id, hazards) = usecases::submit_daily_check(&state, &ctx, unit_id, &form).await?;
-    let check = state.store.daily_check(unit_id, id).await?.ok_or(AppError::NotFound)?;
+    let written = usecases::submit_daily_check(&state, &ctx, unit_id, &form).await?;
+    // The answer is what was written; reading it back would cost the busiest path two queries.
+    let info = written.info;
+    let check = zhian_store::checks::DailyCheck {
+        id: written.id,
+        period: info.period.to_string(),
+        zero_risk: info.zero_risk(),
+        note: info.note,
+        amends: info.amends,
+        created_by: ctx.user()?.display_name.clone(),
+        created_at: state.clock.now(),
+        items: info
+            .items
+            .into_iter()
+            .map(|i| zhian_store::checks::CheckItemRow {
+                risk_point: i.risk_point,
+                item: i.item,
+                result: i.result,
+                note: i.note,
+            })
+            .collect(),
+    };
     let mut body = check_json(&check);
-    body["hazards"] = json!(hazards);
+    body["hazards"] = json!(written.hazards);
     ok(StatusCode::CREATED, body)
 }
 

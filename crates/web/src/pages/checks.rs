@@ -171,7 +171,7 @@ pub async fn submit(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         amends: fields.get("amends").parse().ok(),
     };
     match usecases::submit_daily_check(&state, &ctx, unit_id, &form).await {
-        Ok((id, _)) => Ok(Redirect::to(&format!("/units/{unit_id}/checks/{id}")).into_response()),
+        Ok(written) => Ok(Redirect::to(&format!("/units/{unit_id}/checks/{}", written.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
             form_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &form, errors).await
         }

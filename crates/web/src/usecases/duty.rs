@@ -15,7 +15,7 @@ pub async fn submit_daily_check(
     ctx: &Ctx,
     unit_id: i64,
     form: &zhian_domain::duty::DailyCheckForm,
-) -> Result<(i64, Vec<i64>), AppError> {
+) -> Result<zhian_store::checks::SubmittedCheck, AppError> {
     match state.store.submit_daily_check(unit_id, form, ctx.user()?.id, state.clock.now()).await {
         Err(StoreError::Refused(why)) => {
             let mut f = FieldErrors::default();
