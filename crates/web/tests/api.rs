@@ -220,6 +220,8 @@ async fn a_password_change_ends_the_other_sessions() {
     let app = TestApp::new().await;
     let id = app.user("liqiang", false).await;
     let (a, b) = (app.login(id).await, app.login(id).await);
+    // The guard remembers b for a moment; the password change must end that at once all the same.
+    assert_eq!(app.get("/api/v1/me", Some(&b)).await.status, StatusCode::OK);
     let weak =
         app.json("POST", "/api/v1/me/password", Some(&a), json!({"current": "Passw0rd-test", "new": "short"})).await;
     assert_eq!((weak.status, pointers(&weak)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["/new".to_owned()]));
@@ -230,6 +232,10 @@ async fn a_password_change_ends_the_other_sessions() {
     assert_eq!(app.get("/api/v1/me", Some(&b)).await.status, StatusCode::UNAUTHORIZED);
     let r = app.json("POST", "/api/v1/session", None, json!({"username": "liqiang", "password": "N3w-passw0rd"})).await;
     assert_eq!(r.status, StatusCode::OK);
+    let c = app.login(id).await;
+    assert_eq!(app.get("/api/v1/me", Some(&c)).await.status, StatusCode::OK);
+    assert_eq!(app.json("DELETE", "/api/v1/session", Some(&c), json!({})).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/me", Some(&c)).await.status, StatusCode::UNAUTHORIZED, "a log-out ends it at once");
 }
 
 #[tokio::test]

@@ -224,3 +224,26 @@ async fn a_self_inspection_may_link_a_weekly_review_and_open_a_hazard() {
     p.sort();
     assert_eq!(p, ["/description", "/title"]);
 }
+
+#[tokio::test]
+async fn an_officer_whose_appointment_ends_loses_the_right_at_once() {
+    let app = TestApp::new().await;
+    let (principal, officer, id) = unit_with_officer(&app).await;
+    let checks = format!("/api/v1/units/{id}/daily-checks");
+    let r = app.json("POST", &checks, Some(&officer), check("2026-03-02", &[("conforming", "")], None)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let appointments = app.get(&format!("/api/v1/units/{id}/appointments"), Some(&principal)).await.json();
+    let officer_post = appointments.as_array().unwrap().iter().find(|a| a["post"] == "officer").unwrap()["id"].clone();
+    let end = app
+        .json(
+            "POST",
+            &format!("/api/v1/units/{id}/appointments/{officer_post}/end"),
+            Some(&principal),
+            json!({"to": "2026-03-01", "end_reason": "调岗"}),
+        )
+        .await;
+    assert_eq!(end.status, StatusCode::NO_CONTENT, "{}", end.body);
+    let r = app.json("POST", &checks, Some(&officer), check("2026-03-01", &[("conforming", "")], None)).await;
+    // No longer one of the unit's people: the unit is as good as absent to them.
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "the guard's memory of the officer's post is dropped: {}", r.body);
+}
