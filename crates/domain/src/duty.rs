@@ -69,6 +69,8 @@ pub struct CheckItemForm {
     pub result: String,
     /// What was seen; required for a non-conformity.
     pub note: String,
+    /// Photos, by the names the store gave them (see [`crate::photo`]).
+    pub photos: Vec<String>,
 }
 
 /// A daily check as submitted.
@@ -96,6 +98,8 @@ pub struct CheckItem {
     pub result: CheckResult,
     /// What was seen.
     pub note: String,
+    /// Photos, by name.
+    pub photos: Vec<String>,
 }
 
 /// A daily check, checked.
@@ -152,12 +156,18 @@ impl DailyCheckForm {
             if note.chars().count() > 1000 || it.risk_point.chars().count() > 100 {
                 e.add(&field("note"), format!("第 {n} 项：说明不能超过 1000 个字"));
             }
+            if it.photos.len() > crate::photo::MAX_PHOTOS_PER_ITEM {
+                e.add(&field("photos"), format!("第 {n} 项：照片不能超过 {} 张", crate::photo::MAX_PHOTOS_PER_ITEM));
+            } else if it.photos.iter().any(|p| !crate::photo::is_photo_name(p)) {
+                e.add(&field("photos"), format!("第 {n} 项：照片须为已上传照片的编号（64 位十六进制）"));
+            }
             if let Some(result) = result {
                 items.push(CheckItem {
                     risk_point: it.risk_point.trim().to_owned(),
                     item: item.to_owned(),
                     result,
                     note: note.to_owned(),
+                    photos: it.photos.clone(),
                 });
             }
         }
@@ -289,6 +299,7 @@ mod tests {
                     item: "是否查验3C证书".into(),
                     result: (*r).into(),
                     note: (*note).into(),
+                    photos: Vec::new(),
                 })
                 .collect(),
             note: String::new(),

@@ -36,6 +36,7 @@ pub mod forms;
 pub mod hazard;
 pub mod ident;
 pub mod period;
+pub mod photo;
 pub mod scope;
 pub mod staffing;
 pub mod time;

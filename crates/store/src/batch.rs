@@ -7,7 +7,7 @@
 //! database refuses the batch, its checks are written one by one, so only the bad one fails; a failed commit saves
 //! none of them and says so to each.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sqlx::{AnyPool, Row};
@@ -17,6 +17,7 @@ use zhian_domain::forms::FieldErrors;
 
 use crate::checks::SubmittedCheck;
 use crate::ledger::{Appender, CheckLeaf, Col, Params, json, kind, leaf_text, padded};
+use crate::photos::{NewPhoto, insert_photo};
 use crate::{Result, StoreError, micros};
 
 /// The most checks one commit carries.
@@ -29,6 +30,8 @@ const QUEUE: usize = 4096;
 pub(crate) struct CheckJob {
     pub unit_id: i64,
     pub form: DailyCheckForm,
+    /// Photos sent with the check, saved with it (and only if it is saved).
+    pub photos: Vec<NewPhoto>,
     pub by: i64,
     pub now: DateTime<Utc>,
     pub reply: oneshot::Sender<Result<SubmittedCheck>>,
@@ -38,6 +41,8 @@ pub(crate) struct CheckJob {
 struct Checked<'a> {
     job: &'a CheckJob,
     info: DailyCheckInfo,
+    /// Each item's photo names, joined by commas.
+    photos: Vec<String>,
     risk_list_version: Option<i64>,
     credit_code: String,
 }
@@ -117,8 +122,10 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<Subm
     let mut log = Appender::open(&mut tx, now).await?;
     let params = Params::of(&tx);
 
-    // Each form read against its unit's cadence, as of when it was submitted.
+    // Each form read against its unit's cadence, as of when it was submitted; the photos it names must be the
+    // unit's, or come with it.
     let units = unit_facts(&mut tx, &padded(&dedup(batch.iter().map(|j| j.unit_id)))).await?;
+    let known = known_photos(&mut tx, batch).await?;
     let checked: Vec<Result<Checked<'_>>> = batch
         .iter()
         .map(|job| {
@@ -129,7 +136,23 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<Subm
                 f.add("period", e.to_string());
                 StoreError::Invalid(f)
             })?;
-            Ok(Checked { job, info, risk_list_version: *risk_list_version, credit_code: credit_code.clone() })
+            let mut missing = FieldErrors::default();
+            for (i, item) in info.items.iter().enumerate() {
+                let absent = item.photos.iter().filter(|p| {
+                    !known.contains(&(job.unit_id, (*p).clone())) && !job.photos.iter().any(|n| &n.sha256 == *p)
+                });
+                if absent.count() > 0 {
+                    missing.add(
+                        &format!("items/{i}/photos"),
+                        format!("第 {} 项：照片未上传或不属于本单位，请重新上传", i + 1),
+                    );
+                }
+            }
+            if !missing.is_empty() {
+                return Err(StoreError::Invalid(missing));
+            }
+            let photos = info.items.iter().map(|i| i.photos.join(",")).collect();
+            Ok(Checked { job, info, photos, risk_list_version: *risk_list_version, credit_code: credit_code.clone() })
         })
         .collect();
 
@@ -183,6 +206,11 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<Subm
         verdicts.iter().filter_map(|v| if let Verdict::Accept(c) = v { Some(c) } else { None }).collect();
     let mut ids: Vec<i64> = Vec::with_capacity(accepted.len());
     if !accepted.is_empty() {
+        for c in &accepted {
+            for photo in &c.job.photos {
+                insert_photo(&mut tx, c.job.unit_id, photo, c.job.by, c.job.now).await?;
+            }
+        }
         ids = insert_checks(&mut tx, &accepted).await?;
         insert_items(&mut tx, &accepted, &ids).await?;
     }
@@ -219,7 +247,8 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<Subm
             items: info
                 .items
                 .iter()
-                .map(|i| [i.risk_point.as_str(), i.item.as_str(), i.result.code(), i.note.as_str()])
+                .zip(&c.photos)
+                .map(|(i, photos)| [i.risk_point.as_str(), i.item.as_str(), i.result.code(), i.note.as_str(), photos])
                 .collect(),
         };
         let text = leaf_text(
@@ -345,9 +374,9 @@ async fn insert_items(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>], i
         .zip(ids)
         .flat_map(|(c, &id)| {
             let at = micros(c.job.now);
-            (1_i64..)
-                .zip(&c.info.items)
-                .map(move |(position, i)| (id, position, &i.risk_point, &i.item, i.result.code(), &i.note, at))
+            (1_i64..).zip(c.info.items.iter().zip(&c.photos)).map(move |(position, (i, photos))| {
+                (id, position, &i.risk_point, &i.item, i.result.code(), &i.note, at, photos)
+            })
         })
         .collect();
     let sql = Params::of(conn).insert_json(
@@ -360,10 +389,42 @@ async fn insert_items(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>], i
             ("result", Text),
             ("note", Text),
             ("created_at", Int),
+            ("photos", Text),
         ],
     );
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(json(&rows)?).execute(&mut *conn).await?;
     Ok(())
+}
+
+/// Which of the photos the batch's checks name their units already have: (unit, name).
+async fn known_photos(conn: &mut sqlx::AnyConnection, batch: &[CheckJob]) -> Result<HashSet<(i64, String)>> {
+    let named: Vec<(i64, &String)> = batch
+        .iter()
+        .flat_map(|j| j.form.items.iter().flat_map(move |i| i.photos.iter().map(move |p| (j.unit_id, p))))
+        .collect();
+    let mut known = HashSet::new();
+    if named.is_empty() {
+        return Ok(known);
+    }
+    let units = padded(&dedup(named.iter().map(|(u, _)| *u)));
+    let names = padded(&dedup(named.iter().map(|(_, p)| (*p).clone())));
+    let params = Params::of(conn);
+    let sql = format!(
+        "select unit_id, sha256 from photos where unit_id in ({}) and sha256 in ({})",
+        params.list(1, units.len()),
+        params.list(units.len() + 1, names.len())
+    );
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for u in &units {
+        query = query.bind(*u);
+    }
+    for n in &names {
+        query = query.bind(n);
+    }
+    for r in query.fetch_all(&mut *conn).await? {
+        known.insert((r.try_get("unit_id")?, r.try_get("sha256")?));
+    }
+    Ok(known)
 }
 
 /// The usernames of the checks' authors, as their leaves name them.

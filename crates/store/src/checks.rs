@@ -21,6 +21,8 @@ pub struct CheckItemRow {
     pub result: CheckResult,
     /// What was seen.
     pub note: String,
+    /// Photos, by name.
+    pub photos: Vec<String>,
 }
 
 /// A stored daily check.
@@ -326,11 +328,12 @@ impl Store {
         &self,
         unit_id: i64,
         form: &DailyCheckForm,
+        photos: Vec<crate::photos::NewPhoto>,
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<SubmittedCheck> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let job = crate::batch::CheckJob { unit_id, form: form.clone(), by, now, reply };
+        let job = crate::batch::CheckJob { unit_id, form: form.clone(), photos, by, now, reply };
         let stopped = || StoreError::Config("数据库写入已停止".into());
         self.checks.send(job).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
@@ -362,7 +365,7 @@ impl Store {
         };
         let mut check = check_row(&r)?;
         check.items = sqlx::query(
-            "select risk_point, item, result, note from daily_check_items where check_id = $1 order by position",
+            "select risk_point, item, result, note, photos from daily_check_items where check_id = $1 order by position",
         )
         .bind(id)
         .fetch_all(&self.read)
@@ -375,6 +378,12 @@ impl Store {
                 item: i.try_get("item")?,
                 result: CheckResult::parse(&result).ok_or(StoreError::Corrupt(result))?,
                 note: i.try_get("note")?,
+                photos: i
+                    .try_get::<String, _>("photos")?
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
             })
         })
         .collect::<Result<Vec<_>>>()?;

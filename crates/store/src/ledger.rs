@@ -153,21 +153,29 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
         }
         kind::DAILY_CHECK => {
             let items = sqlx::query(
-                "select risk_point, item, result, note from daily_check_items where check_id = $1 order by position",
+                "select risk_point, item, result, note, photos from daily_check_items where check_id = $1 order by position",
             )
             .bind(record_id)
             .fetch_all(&mut *conn)
             .await?
             .iter()
-            .map(|i| Ok((i.try_get("risk_point")?, i.try_get("item")?, i.try_get("result")?, i.try_get("note")?)))
-            .collect::<Result<Vec<(String, String, String, String)>>>()?;
+            .map(|i| {
+                Ok([
+                    i.try_get("risk_point")?,
+                    i.try_get("item")?,
+                    i.try_get("result")?,
+                    i.try_get("note")?,
+                    i.try_get("photos")?,
+                ])
+            })
+            .collect::<Result<Vec<[String; 5]>>>()?;
             let check = CheckLeaf {
                 id: r.try_get("id")?,
                 amends: r.try_get("amends")?,
                 note: &text("note")?,
                 risk_list_version: r.try_get("risk_list_version")?,
                 zero_risk: r.try_get::<i64, _>("zero_risk")? != 0,
-                items: items.iter().map(|(p, i, res, n)| [p.as_str(), i.as_str(), res.as_str(), n.as_str()]).collect(),
+                items: items.iter().map(|fields| fields.each_ref().map(String::as_str)).collect(),
             };
             (check.content(), Some(text("period")?), "created_at")
         }
@@ -333,8 +341,8 @@ pub(crate) struct CheckLeaf<'a> {
     pub note: &'a str,
     pub risk_list_version: Option<i64>,
     pub zero_risk: bool,
-    /// Each item in order: risk point, item, result code, note.
-    pub items: Vec<[&'a str; 4]>,
+    /// Each item in order: risk point, item, result code, note, photos (names joined by commas; empty for none).
+    pub items: Vec<[&'a str; 5]>,
 }
 
 impl CheckLeaf<'_> {
@@ -343,14 +351,15 @@ impl CheckLeaf<'_> {
         let optional = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         let items: Vec<String> = (1_u64..)
             .zip(&self.items)
-            .map(|(position, [risk_point, item, result, note])| {
-                jcs_string_object(&[
-                    ("item", item),
-                    ("note", note),
-                    ("position", &position.to_string()),
-                    ("result", result),
-                    ("risk_point", risk_point),
-                ])
+            .map(|(position, [risk_point, item, result, note, photos])| {
+                let position = position.to_string();
+                let mut members = vec![("item", *item), ("note", *note)];
+                // Items without photos read as they did before photos existed.
+                if !photos.is_empty() {
+                    members.push(("photos", *photos));
+                }
+                members.extend([("position", position.as_str()), ("result", *result), ("risk_point", *risk_point)]);
+                jcs_string_object(&members)
             })
             .collect();
         jcs_string_object(&[

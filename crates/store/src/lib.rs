@@ -18,6 +18,7 @@ pub mod ledger;
 mod migrate;
 pub mod models;
 mod people;
+pub mod photos;
 mod records;
 pub mod reviews;
 mod seal;

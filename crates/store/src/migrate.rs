@@ -58,6 +58,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_dispatch.sql"),
         include_str!("../migrations/postgres/0008_dispatch.sql"),
     ),
+    (
+        9,
+        "photos",
+        include_str!("../migrations/sqlite/0009_photos.sql"),
+        include_str!("../migrations/postgres/0009_photos.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

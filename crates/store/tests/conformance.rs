@@ -517,23 +517,37 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
                 item: "整车3C标志".into(),
                 result: (*r).into(),
                 note: (*n).into(),
+                photos: Vec::new(),
             })
             .collect(),
         note: String::new(),
         amends,
     };
     let written = store
-        .submit_daily_check(id, &form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")], None), founder, now())
+        .submit_daily_check(
+            id,
+            &form(&[("conforming", ""), ("nonconforming", "两台车无3C标志")], None),
+            Vec::new(),
+            founder,
+            now(),
+        )
         .await
         .unwrap();
     let (first, hazards) = (written.id, written.hazards);
     assert_eq!(hazards.len(), 1);
-    let again = store.submit_daily_check(id, &form(&[("conforming", "")], None), founder, now()).await;
+    let again = store.submit_daily_check(id, &form(&[("conforming", "")], None), Vec::new(), founder, now()).await;
     assert!(matches!(&again, Err(StoreError::Refused(m)) if m.contains("已有检查记录")), "{again:?}");
-    let wrong = store.submit_daily_check(id, &form(&[("conforming", "")], Some(first + 100)), founder, now()).await;
+    let wrong =
+        store.submit_daily_check(id, &form(&[("conforming", "")], Some(first + 100)), Vec::new(), founder, now()).await;
     assert!(matches!(wrong, Err(StoreError::Refused(_))));
     let amended = store
-        .submit_daily_check(id, &form(&[("conforming", ""), ("conforming", "已下架整改")], Some(first)), founder, now())
+        .submit_daily_check(
+            id,
+            &form(&[("conforming", ""), ("conforming", "已下架整改")], Some(first)),
+            Vec::new(),
+            founder,
+            now(),
+        )
         .await
         .unwrap();
     let second = amended.id;
@@ -576,6 +590,7 @@ async fn concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace(st
                 item: format!("检查项{i}"),
                 result: if i == 0 { result.into() } else { "conforming".into() },
                 note: if i == 0 { "发现问题".into() } else { String::new() },
+                photos: Vec::new(),
             })
             .collect(),
         note: String::new(),
@@ -587,7 +602,7 @@ async fn concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace(st
     for round in 0..2 {
         for day in 1..=31 {
             let (store, info) = (store.clone(), form(day, if day % 10 == 0 { "nonconforming" } else { "conforming" }));
-            tasks.spawn(async move { (round, store.submit_daily_check(id, &info, founder, now()).await) });
+            tasks.spawn(async move { (round, store.submit_daily_check(id, &info, Vec::new(), founder, now()).await) });
         }
     }
     let (mut saved, mut refused) = (Vec::new(), 0);
@@ -647,11 +662,12 @@ async fn a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it(st
             item: "充电器3C".into(),
             result: "nonconforming".into(),
             note: "充电器无3C".into(),
+            photos: Vec::new(),
         }],
         note: String::new(),
         amends: None,
     };
-    let hazards = store.submit_daily_check(id, &form, founder, now()).await.unwrap().hazards;
+    let hazards = store.submit_daily_check(id, &form, Vec::new(), founder, now()).await.unwrap().hazards;
     let notes = store.notifications(director_account).await.unwrap();
     assert_eq!(notes.len(), 1, "the director is told at once");
     assert!(notes[0].message.contains("充电器无3C"));

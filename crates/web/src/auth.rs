@@ -465,7 +465,12 @@ async fn check(state: &AppState, guard: Guard, request: Request) -> Result<Reque
     let body = if matches!(parts.method, Method::GET | Method::HEAD) {
         body
     } else {
-        let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| AppError::TooLarge)?;
+        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let carries_photos = crate::forms::multipart_boundary(content_type).is_some()
+            || content_type.starts_with("image/")
+            || content_type.starts_with("application/octet-stream");
+        let limit = if carries_photos { crate::MAX_UPLOAD } else { MAX_BODY };
+        let bytes = to_bytes(body, limit).await.map_err(|_| AppError::TooLarge)?;
         let expected = if signed_in.is_some() {
             csrf.clone()
         } else {
@@ -489,13 +494,15 @@ async fn check(state: &AppState, guard: Guard, request: Request) -> Result<Reque
     Ok(Request::from_parts(parts, body))
 }
 
-/// `_csrf` from an urlencoded form body.
+/// A text field (`_csrf`) from an urlencoded or multipart form body.
 fn form_field(headers: &HeaderMap, body: &[u8], name: &str) -> Option<String> {
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if let Some(boundary) = crate::forms::multipart_boundary(content_type) {
+        let parts = crate::forms::parse_multipart(body, boundary)?;
+        let part = parts.into_iter().find(|p| p.name == name && p.filename.is_none())?;
+        return String::from_utf8(part.data).ok();
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return None;
     }
     form_urlencoded::parse(body).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())

@@ -259,6 +259,7 @@ async fn todays_check(state: &AppState, unit: &DemoUnit<'_>, unit_id: i64, princ
                 item,
                 result: "conforming".into(),
                 note: String::new(),
+                photos: Vec::new(),
             })
         })
         .collect();
@@ -271,7 +272,8 @@ async fn todays_check(state: &AppState, unit: &DemoUnit<'_>, unit_id: i64, princ
     let period =
         zhian_domain::Period::containing(zhian_domain::Cadence::Days(1), state.clock.now().timestamp()).to_string();
     let form = DailyCheckForm { period, items, note: String::new(), amends: None };
-    let hazards = state.store.submit_daily_check(unit_id, &form, account.id, state.clock.now()).await?.hazards;
+    let hazards =
+        state.store.submit_daily_check(unit_id, &form, Vec::new(), account.id, state.clock.now()).await?.hazards;
     let today = state.clock.today();
     for hazard in hazards {
         let steps = [

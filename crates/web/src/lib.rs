@@ -38,6 +38,9 @@ pub use error::AppError;
 /// The largest request body accepted, in bytes. Forms and JSON here are small; photos come with their own limit.
 pub const MAX_BODY: usize = 256 * 1024;
 
+/// The largest body carrying photos: a check form with its photos, or one photo uploaded alone.
+pub const MAX_UPLOAD: usize = 24 * 1024 * 1024;
+
 /// Settings of a running server.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -146,7 +149,7 @@ pub async fn checkpoint_loop(state: AppState, every: std::time::Duration) {
 pub fn router(state: AppState) -> Router {
     routes::build(state.clone())
         .layer(axum::middleware::from_fn(auth::security_headers))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD))
         .with_state(state)
 }
 

@@ -49,6 +49,11 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
             ("提交日管控检查（质量安全员）；不符合项自动登记为风险隐患", Some("DailyCheckInput"), "Object")
         }
         ("GET", "/api/v1/units/{unit_id}/daily-checks/{check_id}") => ("一条检查记录及其检查项", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/photos") => (
+            "上传一张照片（请求体为图片本身：JPEG、PNG 或 WebP，不超过 5 MB），返回其编号（SHA-256），填入检查项的 photos",
+            None,
+            "Photo",
+        ),
         ("GET", "/api/v1/units/{unit_id}/weekly-reviews") => ("周排查报告", None, "Object"),
         ("POST", "/api/v1/units/{unit_id}/weekly-reviews") => (
             "提交周排查报告：系统按本周记录起草，附总监的分析与结论；报告主要负责人",
@@ -161,6 +166,7 @@ fn schemas() -> Value {
         "WeeklyReviewInput": s(json!({"period": text, "analysis": text, "conclusions": text, "amends": {"type": ["integer", "null"]}}),
             &["period", "analysis", "conclusions"]),
         "VetoInput": s(json!({"product": text, "defect": text, "proposal": text}), &["product", "defect", "proposal"]),
+        "Photo": s(json!({"sha256": text, "content_type": text, "size": int}), &["sha256", "content_type", "size"]),
         "HazardInput": s(json!({"title": text, "description": text}), &["title", "description"]),
         "MonthlyMeetingInput": s(json!({
             "period": {"type": "string", "examples": ["2026-03"]},

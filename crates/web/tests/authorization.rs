@@ -50,6 +50,7 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/checks/new", "lnnnny", "lnnnnn"),
     ("POST", "/units/{unit_id}/checks", "lnnnny", "lnnnnn"),
     ("GET", "/units/{unit_id}/checks/{check_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/photos/{sha256}", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/reviews", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/reviews/new", "lnnnyy", "lnnnnn"),
     ("POST", "/units/{unit_id}/reviews", "lnnnyy", "lnnnnn"),
@@ -104,6 +105,7 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/units/{unit_id}/daily-checks", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/daily-checks", "lnnnny", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/daily-checks/{check_id}", "lyyyyy", "lynnnn"),
+    ("POST", "/api/v1/units/{unit_id}/photos", "lnnnny", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/weekly-reviews", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/weekly-reviews", "lnnnyy", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/weekly-reviews/{review_id}", "lyyyyy", "lynnnn"),
@@ -149,6 +151,8 @@ struct Fixture {
     review: i64,
     /// A veto, unanswered.
     veto: i64,
+    /// The photo the check carries.
+    photo: String,
 }
 
 async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
@@ -162,17 +166,20 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
     let spare =
         app.json("POST", &format!("/api/v1/units/{unit}/people"), Some(principal), json!({"name": "候选人"})).await;
     let account = app.user(&format!("spare{code}"), false).await;
+    let photo = zhian_store::photos::NewPhoto::new("image/jpeg", vec![0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
     let form = zhian_domain::duty::DailyCheckForm {
         period: "2026-03-02".into(),
         items: vec![zhian_domain::duty::CheckItemForm {
             item: "3C标志".into(),
             result: "nonconforming".into(),
             note: "缺标志".into(),
+            photos: vec![photo.sha256.clone()],
             ..Default::default()
         }],
         ..Default::default()
     };
-    let written = app.state.store.submit_daily_check(unit, &form, officer, common::now()).await.unwrap();
+    let written =
+        app.state.store.submit_daily_check(unit, &form, vec![photo.clone()], officer, common::now()).await.unwrap();
     let (check, hazards) = (written.id, written.hazards);
     let notification = app.state.store.notifications(director).await.unwrap()[0].id;
     let week = zhian_domain::duty::WeeklyReviewForm {
@@ -188,7 +195,18 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
     let veto = app.state.store.propose_veto(unit, &proposal.check().unwrap(), officer, common::now()).await.unwrap();
     let person = spare.json()["id"].as_i64().unwrap();
     (
-        Fixture { unit, appointment, person, account, check, hazard: hazards[0], notification, review, veto },
+        Fixture {
+            unit,
+            appointment,
+            person,
+            account,
+            check,
+            hazard: hazards[0],
+            notification,
+            review,
+            veto,
+            photo: photo.sha256,
+        },
         director,
         officer,
     )
@@ -206,6 +224,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{review_id}", &f.review.to_string())
         .replace("{veto_id}", &f.veto.to_string())
         .replace("{notification_id}", &f.notification.to_string())
+        .replace("{sha256}", &f.photo)
 }
 
 /// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail

@@ -16,7 +16,7 @@ fn check_json(c: &zhian_store::checks::DailyCheck) -> Value {
     json!({
         "id": c.id, "period": c.period, "zero_risk": c.zero_risk, "note": c.note, "amends": c.amends,
         "created_by": c.created_by, "created_at": c.created_at.to_rfc3339(),
-        "items": c.items.iter().map(|i| json!({"risk_point": i.risk_point, "item": i.item, "result": i.result.code(), "note": i.note})).collect::<Vec<_>>(),
+        "items": c.items.iter().map(|i| json!({"risk_point": i.risk_point, "item": i.item, "result": i.result.code(), "note": i.note, "photos": i.photos})).collect::<Vec<_>>(),
     })
 }
 
@@ -44,7 +44,7 @@ pub async fn submit_daily_check(
     ApiJson(form): ApiJson<zhian_domain::duty::DailyCheckForm>,
 ) -> ApiResult {
     let unit_id = ctx.unit_id()?;
-    let written = usecases::submit_daily_check(&state, &ctx, unit_id, &form).await?;
+    let written = usecases::submit_daily_check(&state, &ctx, unit_id, &form, Vec::new()).await?;
     // The answer is what was written; reading it back would cost the busiest path two queries.
     let info = written.info;
     let check = zhian_store::checks::DailyCheck {
@@ -63,6 +63,7 @@ pub async fn submit_daily_check(
                 item: i.item,
                 result: i.result,
                 note: i.note,
+                photos: i.photos,
             })
             .collect(),
     };
@@ -249,4 +250,21 @@ pub async fn answer_veto(
     usecases::answer_veto(&state, &ctx, unit_id, id, &form).await?;
     let v = state.store.veto(unit_id, id).await?.ok_or(AppError::NotFound)?;
     ok(StatusCode::CREATED, veto_json(&state, &v))
+}
+
+/// `POST /api/v1/units/{unit_id}/photos`: the body is the image itself. Its type is read from its bytes; it is
+/// stored once under its SHA-256, which a check item then names in `photos`.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    let content_type = zhian_domain::photo::check_photo(&body, "照片").map_err(|m| {
+        let mut f = zhian_domain::forms::FieldErrors::default();
+        f.add("photo", m);
+        AppError::Invalid(f)
+    })?;
+    let photo = zhian_store::photos::NewPhoto::new(content_type, body.to_vec());
+    let name = state.store.store_photo(ctx.unit_id()?, &photo, ctx.user()?.id, state.clock.now()).await?;
+    ok(StatusCode::CREATED, json!({"sha256": name, "content_type": content_type, "size": body.len()}))
 }

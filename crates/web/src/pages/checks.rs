@@ -10,6 +10,7 @@ use zhian_domain::access::{Action, Decision, authorize};
 use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
 use zhian_domain::forms::FieldErrors;
 use zhian_store::checks::{CheckItemRow, DailyCheck, Hazard};
+use zhian_store::photos::NewPhoto;
 
 use super::{Layout, PageResult, render};
 use crate::auth::Ctx;
@@ -73,7 +74,7 @@ struct CheckFormPage {
     period: String,
     version: Option<i64>,
     amends: Option<i64>,
-    items: Vec<(usize, String, String, String, String)>,
+    items: Vec<(usize, String, String, String, String, String)>,
     check_note: String,
     errors: FieldErrors,
 }
@@ -89,7 +90,9 @@ async fn form_page(
         .items
         .iter()
         .enumerate()
-        .map(|(i, it)| (i, it.risk_point.clone(), it.item.clone(), it.result.clone(), it.note.clone()))
+        .map(|(i, it)| {
+            (i, it.risk_point.clone(), it.item.clone(), it.result.clone(), it.note.clone(), it.photos.join(","))
+        })
         .collect();
     let page = CheckFormPage {
         layout: Layout::for_unit(state, ctx, "日管控检查").await?,
@@ -127,6 +130,7 @@ pub async fn new_form(
                     item: i.item,
                     result: i.result.code().into(),
                     note: i.note,
+                    photos: i.photos,
                 })
                 .collect()
         }
@@ -143,6 +147,7 @@ pub async fn new_form(
                     item,
                     result: "conforming".into(),
                     note: String::new(),
+                    photos: Vec::new(),
                 })
             })
             .collect(),
@@ -155,7 +160,9 @@ pub async fn new_form(
 pub async fn submit(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
     let unit_id = ctx.unit_id()?;
     let (points, items, notes) = (fields.all("risk_point"), fields.all("item"), fields.all("note"));
-    let form = DailyCheckForm {
+    // Photos already stored come back by name; new ones come as files, each checked before anything is saved.
+    let (mut photos, mut photo_errors) = (Vec::new(), FieldErrors::default());
+    let mut form = DailyCheckForm {
         period: fields.get("period").into(),
         items: items
             .iter()
@@ -165,14 +172,44 @@ pub async fn submit(State(state): State<AppState>, Extension(ctx): Extension<Ctx
                 item: item.clone(),
                 result: fields.get(&format!("result-{i}")).into(),
                 note: notes.get(i).cloned().unwrap_or_default(),
+                photos: fields
+                    .get(&format!("photo_names-{i}"))
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
             })
             .collect(),
         note: fields.get("check_note").into(),
         amends: fields.get("amends").parse().ok(),
     };
-    match usecases::submit_daily_check(&state, &ctx, unit_id, &form).await {
+    for (i, item) in form.items.iter_mut().enumerate() {
+        for upload in fields.files(&format!("photo-{i}")) {
+            let what = format!("第 {} 项的照片“{}”", i + 1, upload.filename);
+            match zhian_domain::photo::check_photo(&upload.data, &what) {
+                Ok(content_type) => {
+                    let photo = NewPhoto::new(content_type, upload.data.clone());
+                    item.photos.push(photo.sha256.clone());
+                    photos.push(photo);
+                }
+                Err(message) => photo_errors.add(&format!("items/{i}/photos"), message),
+            }
+        }
+    }
+    if !photo_errors.is_empty() {
+        // Nothing is saved; the other photos must be chosen again with the corrected one.
+        for item in &mut form.items {
+            item.photos.retain(|p| !photos.iter().any(|n| &n.sha256 == p));
+        }
+        return form_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &form, photo_errors).await;
+    }
+    match usecases::submit_daily_check(&state, &ctx, unit_id, &form, photos.clone()).await {
         Ok(written) => Ok(Redirect::to(&format!("/units/{unit_id}/checks/{}", written.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
+            // The check was not saved, nor were its new photos: they must be chosen again.
+            for item in &mut form.items {
+                item.photos.retain(|p| !photos.iter().any(|n| &n.sha256 == p));
+            }
             form_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, &form, errors).await
         }
         Err(e) => Err(e.into()),
@@ -211,4 +248,24 @@ pub async fn show(
         can_submit: authorize(&ctx.subject, Action::SubmitDailyCheck, ctx.unit) == Decision::Allow,
     };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// `GET /units/{unit_id}/photos/{sha256}`: a photo of the unit's, as stored; it never changes, so caches may keep it.
+pub async fn photo(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, sha256)): Path<(i64, String)>,
+) -> PageResult {
+    if !zhian_domain::photo::is_photo_name(&sha256) {
+        return Err(AppError::NotFound.into());
+    }
+    let (content_type, bytes) = state.store.photo(ctx.unit_id()?, &sha256).await?.ok_or(AppError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -15,8 +15,9 @@ pub async fn submit_daily_check(
     ctx: &Ctx,
     unit_id: i64,
     form: &zhian_domain::duty::DailyCheckForm,
+    photos: Vec<zhian_store::photos::NewPhoto>,
 ) -> Result<zhian_store::checks::SubmittedCheck, AppError> {
-    match state.store.submit_daily_check(unit_id, form, ctx.user()?.id, state.clock.now()).await {
+    match state.store.submit_daily_check(unit_id, form, photos, ctx.user()?.id, state.clock.now()).await {
         Err(StoreError::Refused(why)) => {
             let mut f = FieldErrors::default();
             f.add("period", why);

@@ -116,6 +116,52 @@ impl TestApp {
         self.send(r.body(Body::from(body)).unwrap()).await
     }
 
+    /// A body of any type, with the CSRF header when signed in.
+    pub async fn post_bytes(&self, path: &str, login: Option<&Login>, content_type: &str, body: Vec<u8>) -> Reply {
+        let mut r = Request::post(path).header(header::CONTENT_TYPE, content_type);
+        if let Some(l) = login {
+            r = r.header(header::COOKIE, &l.cookie).header("x-csrf-token", &l.csrf);
+        }
+        self.send(r.body(Body::from(body)).unwrap()).await
+    }
+
+    /// A multipart form post, as a browser sends one with files: the CSRF token goes in as a field.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        login: Option<&Login>,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        let boundary = "----zhianTestBoundary7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        let csrf = login.map(|l| ("_csrf", l.csrf.as_str()));
+        for (name, value) in fields.iter().copied().chain(csrf) {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        for (name, filename, data) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let mut r =
+            Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        if let Some(l) = login {
+            r = r.header(header::COOKIE, &l.cookie);
+        }
+        self.send(r.body(Body::from(body)).unwrap()).await
+    }
+
     /// A JSON call; the CSRF header is added when signed in.
     pub async fn json(&self, method: &str, path: &str, login: Option<&Login>, body: serde_json::Value) -> Reply {
         let mut r = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, "application/json");
