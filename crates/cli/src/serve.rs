@@ -113,14 +113,15 @@ fn log_key(dir: &Path, entropy: &dyn Entropy) -> Result<SignerKey, Failure> {
     Ok(key)
 }
 
-/// How often the server signs a checkpoint: `ZHIAN_CHECKPOINT_SECS`, default 600.
-fn checkpoint_every() -> Result<std::time::Duration, Failure> {
-    let secs = setting(None, "ZHIAN_CHECKPOINT_SECS", "600");
+/// An interval in seconds from the environment: `ZHIAN_CHECKPOINT_SECS` (how often a checkpoint is signed, default
+/// 600) or `ZHIAN_REMINDER_SECS` (how often reminders are raised and sent, default 60).
+fn seconds(name: &str, default: &str) -> Result<std::time::Duration, Failure> {
+    let secs = setting(None, name, default);
     secs.parse::<u64>()
         .ok()
         .filter(|s| *s > 0)
         .map(std::time::Duration::from_secs)
-        .ok_or_else(|| Failure::bad_value("ZHIAN_CHECKPOINT_SECS", &secs, "须为正整数（秒）"))
+        .ok_or_else(|| Failure::bad_value(name, &secs, "须为正整数（秒）"))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
@@ -167,14 +168,23 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
             .map_err(|e| Failure::bad_value("--addr", &addr, format!("无法监听：{e}")))?;
         let store = open(&place, env).await?;
         let key = log_key(&place.data_dir, env.entropy.as_ref())?;
-        let every = checkpoint_every()?;
+        let every = seconds("ZHIAN_CHECKPOINT_SECS", "600")?;
+        let remind_every = seconds("ZHIAN_REMINDER_SECS", "60")?;
         let hours = setting(None, "ZHIAN_VETO_ESCALATION_HOURS", "24");
         let veto_escalation_hours = hours
             .parse::<i64>()
             .ok()
             .filter(|h| *h > 0)
             .ok_or_else(|| Failure::bad_value("ZHIAN_VETO_ESCALATION_HOURS", &hours, "须为正整数（小时）"))?;
-        let settings = Settings { secure_cookies: a.secure_cookies, veto_escalation_hours, ..Settings::default() };
+        let public_url = Some(setting(None, "ZHIAN_PUBLIC_URL", "")).filter(|u| !u.is_empty());
+        let webhook_private_hosts = setting(None, "ZHIAN_WEBHOOK_PRIVATE_HOSTS", "0") == "1";
+        let settings = Settings {
+            secure_cookies: a.secure_cookies,
+            veto_escalation_hours,
+            public_url,
+            webhook_private_hosts,
+            ..Settings::default()
+        };
         let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, settings)
             .map_err(|e| Failure::BadInput(e.to_string()))?;
         let local = listener.local_addr().map_err(|e| Failure::BadInput(e.to_string()))?;
@@ -204,8 +214,10 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
         out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(io_failure)?;
         tracing::info!(%local, "serving");
         let checkpoints = tokio::spawn(zhian_web::checkpoint_loop(state.clone(), every));
+        let reminders = tokio::spawn(zhian_web::reminders::reminder_loop(state.clone(), remind_every));
         zhian_web::serve(listener, state.clone(), shutdown_signal()).await.map_err(|e| Failure::BadInput(format!("服务出错：{e}")))?;
         checkpoints.abort();
+        reminders.abort();
         // A last checkpoint, so what was recorded before the stop is covered.
         let _ = state.store.sign_checkpoint(&state.log_key, env.clock.now()).await;
         store.close().await;

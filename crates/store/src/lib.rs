@@ -20,6 +20,7 @@ pub mod models;
 mod people;
 pub mod photos;
 mod records;
+pub mod reminders;
 pub mod reviews;
 mod seal;
 pub mod settings;

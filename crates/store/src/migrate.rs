@@ -64,6 +64,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_photos.sql"),
         include_str!("../migrations/postgres/0009_photos.sql"),
     ),
+    (
+        10,
+        "reminders",
+        include_str!("../migrations/sqlite/0010_reminders.sql"),
+        include_str!("../migrations/postgres/0010_reminders.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -17,6 +17,7 @@ mod forms;
 mod openapi;
 mod pages;
 mod records;
+pub mod reminders;
 pub mod routes;
 mod usecases;
 mod view;
@@ -50,6 +51,10 @@ pub struct Settings {
     pub session_hours: i64,
     /// How long the principal has to answer a veto before it escalates.
     pub veto_escalation_hours: i64,
+    /// The address people reach the server at (`https://zhian.example.gov.cn`), for links in reminders sent out.
+    pub public_url: Option<String>,
+    /// Let webhooks reach hosts in private networks (an on-premises relay; the tests' local receiver).
+    pub webhook_private_hosts: bool,
 }
 
 impl Default for Settings {
@@ -58,6 +63,8 @@ impl Default for Settings {
             secure_cookies: false,
             session_hours: 12,
             veto_escalation_hours: zhian_domain::veto::DEFAULT_ESCALATION_HOURS,
+            public_url: None,
+            webhook_private_hosts: false,
         }
     }
 }

@@ -105,6 +105,11 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
         ("POST", "/api/v1/units/{unit_id}/self-inspections") => {
             ("提交自查记录，可关联周排查报告、将发现的问题登记为风险隐患", Some("SelfInspectionInput"), "Object")
         }
+        ("GET", "/api/v1/units/{unit_id}/webhooks") => ("消息推送地址（密钥不返回）与最近推送情况", None, "Object"),
+        ("POST", "/api/v1/units/{unit_id}/webhooks") => {
+            ("添加消息推送：企业微信群机器人、钉钉自定义机器人或通用 JSON Webhook", Some("WebhookInput"), "Created")
+        }
+        ("DELETE", "/api/v1/units/{unit_id}/webhooks/{webhook_id}") => ("停用一个消息推送", None, "Empty"),
         ("GET", "/api/v1/notifications") => ("当前账号的未读通知", None, "Object"),
         ("GET", "/api/v1/accounts") => ("全部账号（系统管理员）", None, "Accounts"),
         ("POST", "/api/v1/accounts") => ("新建账号，返回一次性密码（系统管理员）", Some("AccountInput"), "NewAccount"),
@@ -167,6 +172,8 @@ fn schemas() -> Value {
             &["period", "analysis", "conclusions"]),
         "VetoInput": s(json!({"product": text, "defect": text, "proposal": text}), &["product", "defect", "proposal"]),
         "Photo": s(json!({"sha256": text, "content_type": text, "size": int}), &["sha256", "content_type", "size"]),
+        "WebhookInput": s(json!({"kind": {"type": "string", "enum": ["wecom", "dingtalk", "generic"]},
+            "url": {"type": "string", "format": "uri"}, "secret": text}), &["kind", "url"]),
         "HazardInput": s(json!({"title": text, "description": text}), &["title", "description"]),
         "MonthlyMeetingInput": s(json!({
             "period": {"type": "string", "examples": ["2026-03"]},

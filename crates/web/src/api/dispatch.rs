@@ -177,3 +177,40 @@ pub async fn calendar(
         .collect();
     ok(StatusCode::OK, json!({"from": from.to_string(), "to": to.to_string(), "slots": slots}))
 }
+
+/// `GET /api/v1/units/{unit_id}/webhooks`: secrets are not returned.
+pub async fn webhooks(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> ApiResult {
+    let unit_id = ctx.unit_id()?;
+    let hooks = state.store.webhooks(unit_id).await?;
+    let deliveries = state.store.deliveries(unit_id, 50).await?;
+    ok(
+        StatusCode::OK,
+        json!({
+            "webhooks": hooks.iter().map(|w| json!({"id": w.id, "kind": w.kind, "url": w.url, "signed": !w.secret.is_empty(),
+                "created_at": w.created_at.to_rfc3339()})).collect::<Vec<_>>(),
+            "deliveries": deliveries.iter().map(|d| json!({"message": d.message, "kind": d.kind, "attempts": d.attempts,
+                "delivered_at": d.delivered_at.map(|t| t.to_rfc3339()), "failed_at": d.failed_at.map(|t| t.to_rfc3339()),
+                "last_error": d.last_error})).collect::<Vec<_>>(),
+        }),
+    )
+}
+
+/// `POST /api/v1/units/{unit_id}/webhooks`.
+pub async fn add_webhook(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    ApiJson(form): ApiJson<usecases::WebhookForm>,
+) -> ApiResult {
+    let id = usecases::add_webhook(&state, &ctx, ctx.unit_id()?, &form).await?;
+    ok(StatusCode::CREATED, json!({"id": id}))
+}
+
+/// `DELETE /api/v1/units/{unit_id}/webhooks/{webhook_id}`.
+pub async fn remove_webhook(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, i64)>,
+) -> ApiResult {
+    state.store.remove_webhook(ctx.unit_id()?, id, state.clock.now()).await?;
+    Ok(axum::response::IntoResponse::into_response(StatusCode::NO_CONTENT))
+}

@@ -33,7 +33,23 @@ struct SettingsPage {
     weekdays: Vec<(&'static str, &'static str, bool)>,
     form: SettingsForm,
     suspensions: Vec<SuspensionRow>,
+    webhooks: Vec<(i64, &'static str, String, bool)>,
+    deliveries: Vec<(String, &'static str, String)>,
+    kinds: [(&'static str, &'static str); 3],
     errors: FieldErrors,
+}
+
+/// The Chinese name of a webhook kind.
+fn kind_label(kind: &str) -> &'static str {
+    crate::reminders::KINDS.iter().find(|(code, _)| *code == kind).map_or("Webhook", |(_, label)| *label)
+}
+
+/// A webhook address with its key hidden: robots' addresses carry their credential in the query.
+fn masked_url(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?…"),
+        None => url.to_owned(),
+    }
 }
 
 async fn page(
@@ -72,6 +88,29 @@ async fn page(
             .map(|(code, label)| (*code, *label, form.closed_weekdays.iter().any(|d| d == code)))
             .collect(),
         suspensions: state.store.suspensions(unit_id).await?,
+        webhooks: state
+            .store
+            .webhooks(unit_id)
+            .await?
+            .into_iter()
+            .map(|w| (w.id, kind_label(&w.kind), masked_url(&w.url), !w.secret.is_empty()))
+            .collect(),
+        deliveries: state
+            .store
+            .deliveries(unit_id, 10)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let status = match (d.delivered_at, d.failed_at) {
+                    (Some(at), _) => format!("已送达 {}", crate::view::local(at)),
+                    (None, Some(_)) => format!("已放弃（{} 次）：{}", d.attempts, d.last_error),
+                    (None, None) if d.attempts > 0 => format!("重试中（已试 {} 次）：{}", d.attempts, d.last_error),
+                    (None, None) => "待发送".to_owned(),
+                };
+                (d.message, kind_label(&d.kind), status)
+            })
+            .collect(),
+        kinds: crate::reminders::KINDS,
         form,
         errors,
     };
@@ -114,4 +153,30 @@ pub async fn suspend(State(state): State<AppState>, Extension(ctx): Extension<Ct
         Err(AppError::Invalid(errors)) => page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /units/{unit_id}/webhooks`.
+pub async fn add_webhook(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let form = usecases::WebhookForm {
+        kind: fields.get("kind").into(),
+        url: fields.get("url").into(),
+        secret: fields.get("secret").into(),
+    };
+    match usecases::add_webhook(&state, &ctx, unit_id, &form).await {
+        Ok(_) => Ok(Redirect::to(&format!("/units/{unit_id}/settings#webhooks")).into_response()),
+        Err(AppError::Invalid(errors)) => page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, None, errors).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /units/{unit_id}/webhooks/{webhook_id}/remove`.
+pub async fn remove_webhook(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    axum::extract::Path((_, id)): axum::extract::Path<(i64, i64)>,
+) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    state.store.remove_webhook(unit_id, id, state.clock.now()).await?;
+    Ok(Redirect::to(&format!("/units/{unit_id}/settings#webhooks")).into_response())
 }

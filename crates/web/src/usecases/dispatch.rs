@@ -177,3 +177,31 @@ pub async fn raise_hazard(state: &AppState, ctx: &Ctx, unit_id: i64, form: &Rais
     f.into_result(()).map_err(AppError::Invalid)?;
     Ok(state.store.raise_hazard(unit_id, &title, &description, ctx.user()?.id, state.clock.now()).await?)
 }
+
+/// A webhook as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhookForm {
+    /// `wecom`, `dingtalk` or `generic`.
+    pub kind: String,
+    /// The robot's or receiver's address.
+    pub url: String,
+    /// DingTalk's signing secret ("加签"), or the generic receiver's HMAC key; optional.
+    pub secret: String,
+}
+
+/// Adds a webhook to a unit: reminders raised from now on are sent to it.
+pub async fn add_webhook(state: &AppState, ctx: &Ctx, unit_id: i64, form: &WebhookForm) -> Result<i64, AppError> {
+    let mut f = FieldErrors::default();
+    let kind = form.kind.trim();
+    if !crate::reminders::KINDS.iter().any(|(code, _)| *code == kind) {
+        f.add("kind", "请选择企业微信群机器人、钉钉自定义机器人或通用 JSON Webhook");
+    }
+    let url = form.url.trim();
+    if let Err(why) = crate::reminders::check_url(url) {
+        f.add("url", format!("Webhook 地址：{why}"));
+    }
+    let secret = f.optional_text("secret", "签名密钥", &form.secret, 200);
+    f.into_result(()).map_err(AppError::Invalid)?;
+    Ok(state.store.add_webhook(unit_id, kind, url, &secret, ctx.user()?.id, state.clock.now()).await?)
+}
