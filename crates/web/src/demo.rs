@@ -86,7 +86,12 @@ const UNITS: [DemoUnit<'static>; 3] = [
         categories: &["ccc-07", "gb-safety-01"],
         principal: ("周明", "market.principal"),
         staff: &[
-            DemoPerson { name: "孙婷", id_number: "440305198811200054", post: Post::Director, username: None },
+            DemoPerson {
+                name: "孙婷",
+                id_number: "440305198811200054",
+                post: Post::Director,
+                username: Some("market.director"),
+            },
             DemoPerson {
                 name: "吴磊",
                 id_number: "440305199505050064",

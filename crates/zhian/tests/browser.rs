@@ -1,0 +1,223 @@
+//! A week of a shop's duties on a phone, in real headless Chromium against the real `zhian serve --demo`: the
+//! officer corrects today's check with a non-conformity and a photo; the hazard reaches the director, who files the
+//! weekly report from its draft and proposes a veto; the principal answers the veto and records and confirms the
+//! monthly minutes; the check's proof bundle, fetched by the browser, passes `zhian verify` — and a tampered copy
+//! fails it.
+//!
+//! Needs `chromium` and `chromedriver`; without them the test is skipped unless `ZHIAN_REQUIRE_BROWSER=1`.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start_driver() -> Option<(Driver, Client, std::path::PathBuf)> {
+    let required = std::env::var("ZHIAN_REQUIRE_BROWSER").is_ok();
+    let present =
+        |bin: &str| Command::new(bin).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+    if !present("chromedriver") || !present("chromium") {
+        assert!(!required, "ZHIAN_REQUIRE_BROWSER is set but chromium or chromedriver is missing");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("chromedriver")
+        .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver(child);
+    let profile = std::env::temp_dir().join(format!("zhian-week-{}-{port}", std::process::id()));
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                     format!("--user-data-dir={}", profile.display()), "--window-size=390,844", "--lang=zh-CN"]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else { unreachable!() };
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+            Ok(client) => return Some((driver, client, profile)),
+            Err(e) if Instant::now() > deadline => panic!("chromedriver did not answer: {e}"),
+            Err(_) => tokio::task::yield_now().await,
+        }
+    }
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let e = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+/// Clicks an element once it is there; an element found just before its page went away is looked up again.
+async fn click(c: &Client, css: &str) {
+    for _ in 0..5 {
+        let e = c.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        match e.click().await {
+            Ok(()) => return,
+            Err(fantoccini::error::CmdError::Standard(w))
+                if w.error == fantoccini::error::ErrorStatus::StaleElementReference => {}
+            Err(e) => panic!("{css}: {e}"),
+        }
+    }
+    panic!("{css}: kept going stale");
+}
+
+/// Signs in on the log-in page and waits for the home page.
+async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "#username", username).await;
+    fill(c, "#password", password).await;
+    click(c, "form[action='/login'] button[type=submit]").await;
+    c.wait().for_element(Locator::Css("form[action='/logout']")).await.unwrap();
+}
+
+async fn sign_out(c: &Client) {
+    click(c, "form[action='/logout'] button").await;
+    c.wait().for_element(Locator::Css("#username")).await.unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+}
+
+fn zhian(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_zhian")).args(args).output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_week_of_duties_on_a_phone_ends_with_a_bundle_the_cli_verifies() {
+    let Some((_driver, c, profile)) = start_driver().await else {
+        #[allow(clippy::print_stderr, reason = "a skipped test says so")]
+        {
+            eprintln!("skipped: chromium/chromedriver not installed");
+        }
+        return;
+    };
+    let dir = common::data_dir("browser-week");
+    let (_server, addr, printed) = common::start(&dir, &["--demo"]);
+    let password = |user: &str| {
+        printed
+            .iter()
+            .find_map(|l| l.trim_start().strip_prefix(user).and_then(|rest| rest.split_whitespace().next()))
+            .unwrap_or_else(|| panic!("{user} in {printed:?}"))
+            .to_owned()
+    };
+    let base = format!("http://{addr}");
+
+    // The officer finds the supermarket's unit and corrects today's check: a helmet batch without 3C marks, photo.
+    sign_in(&c, &base, "market.officer", &password("market.officer")).await;
+    let unit = c
+        .wait()
+        .for_element(Locator::XPath("//a[contains(@href, '/units/') and contains(., '超市')]"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let unit = unit.trim_start_matches(&base).to_owned();
+    c.goto(&format!("{base}{unit}/checks")).await.unwrap();
+    click(&c, "td[data-label='记录'] a").await;
+    click(&c, "a[href*='amends=']").await;
+    click(&c, "input[name='result-1'][value='nonconforming']").await;
+    fill(&c, "#note-1", "两顶电动自行车头盔无3C标志，已下架").await;
+    let photo = dir.join("现场.jpg");
+    let mut jpeg = vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0];
+    jpeg.extend([0x5a; 4096]);
+    jpeg.extend([0xff, 0xd9]);
+    std::fs::write(&photo, &jpeg).unwrap();
+    c.find(Locator::Css("#photo-1")).await.unwrap().send_keys(photo.to_str().unwrap()).await.unwrap();
+    click(&c, "#daily-check button[type=submit]").await;
+    c.wait().for_element(Locator::Css("a.photo img")).await.unwrap();
+    let check_url = c.current_url().await.unwrap();
+    let check_id = check_url.path().rsplit('/').next().unwrap().to_owned();
+    assert!(c.source().await.unwrap().contains("发现问题"));
+    sign_out(&c).await;
+
+    // The director hears of the hazard at once, files the weekly report from its draft and proposes a veto.
+    sign_in(&c, &base, "market.director", &password("market.director")).await;
+    c.goto(&format!("{base}{unit}")).await.unwrap();
+    let notes = text_of(&c, "#notifications").await;
+    assert!(notes.contains("两顶电动自行车头盔无3C标志"), "{notes}");
+    c.goto(&format!("{base}{unit}/reviews")).await.unwrap();
+    click(&c, "a[href*='/reviews/new']").await;
+    let draft = text_of(&c, "#draft").await;
+    assert!(draft.contains("风险隐患：本周发现"), "{draft}");
+    fill(&c, "#analysis", "头盔进货查验不严，同一供货商两批次缺3C标志").await;
+    fill(&c, "#conclusions", "约谈供货商，本周内完成复查并报主要负责人").await;
+    click(&c, "#weekly-review button[type=submit]").await;
+    c.wait().for_element(Locator::XPath("//h1[contains(., '周排查报告 #')]")).await.unwrap();
+    c.goto(&format!("{base}{unit}/vetoes")).await.unwrap();
+    fill(&c, "#product", "某品牌电动自行车头盔（批次 2026-11）").await;
+    fill(&c, "#defect", "无3C认证标志，疑似未经强制性认证").await;
+    fill(&c, "#proposal", "立即停止销售并下架全部同批次产品").await;
+    click(&c, "#propose button[type=submit]").await;
+    c.wait().for_element(Locator::Css("#veto-status")).await.unwrap();
+    sign_out(&c).await;
+
+    // The principal answers the veto, then records and confirms the monthly minutes with next month's key work.
+    sign_in(&c, &base, "market.principal", &password("market.principal")).await;
+    c.goto(&format!("{base}{unit}/vetoes")).await.unwrap();
+    click(&c, "ul a[href*='/vetoes/']").await;
+    click(&c, "input[name=decision][value=accept]").await;
+    fill(&c, "#reasons", "缺陷属实，危及安全").await;
+    fill(&c, "#measures", "全部下架封存，通知供货商召回").await;
+    click(&c, "#answer button[type=submit]").await;
+    let status = text_of(&c, "#veto-status").await;
+    assert!(!status.contains("待答复"), "{status}");
+    c.goto(&format!("{base}{unit}/meetings")).await.unwrap();
+    click(&c, "a[href*='/meetings/new']").await;
+    fill(&c, "#place", "门店二楼会议室").await;
+    fill(&c, "#host", "周明").await;
+    fill(&c, "#recorder", "孙婷").await;
+    fill(&c, "#attendees", "周明、孙婷、吴磊").await;
+    fill(&c, "#summary", "本月日管控按时完成，发现头盔3C问题一项，已下架并提出否决建议").await;
+    fill(&c, "#decisions", "更换头盔供货商；加强进货查验").await;
+    fill(&c, "#task-work-0", "完成头盔供货商资质复核").await;
+    fill(&c, "#task-owner-0", "孙婷").await;
+    c.execute("document.getElementById('task-due-0').value = '2099-12-31';", vec![]).await.unwrap();
+    click(&c, "#monthly-meeting button[type=submit]").await;
+    click(&c, "#confirm button[type=submit]").await;
+    let confirmed = text_of(&c, "#confirmation").await;
+    assert!(confirmed.contains("已确认"), "{confirmed}");
+
+    // The check's proof bundle, as the browser downloads it, verifies offline; a changed copy does not.
+    let bundle_url = format!("{unit}/records/daily_check/{check_id}/bundle");
+    let bundle = c
+        .execute_async("const [url, done] = arguments; fetch(url).then(r => r.text()).then(done);", vec![json!(bundle_url)])
+        .await
+        .unwrap();
+    let bundle = bundle.as_str().unwrap().to_owned();
+    let file = dir.join("bundle.json");
+    std::fs::write(&file, &bundle).unwrap();
+    let verified = zhian(&["verify", file.to_str().unwrap()]);
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+    let tampered = dir.join("tampered.json");
+    std::fs::write(&tampered, bundle.replacen("daily_check", "daily_chuck", 1)).unwrap();
+    assert!(!zhian(&["verify", tampered.to_str().unwrap()]).status.success(), "a changed bundle fails");
+    let (width, _) = c.get_window_size().await.unwrap();
+    assert!(width <= 500, "the run used a phone-sized window");
+
+    c.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(profile);
+    let _ = std::fs::remove_dir_all(dir);
+}
