@@ -597,6 +597,16 @@ impl Store {
         state_of(&row)
     }
 
+    /// The leaf at `index`: its kind, the id of its record and its text.
+    pub async fn logged_at(&self, index: u64) -> Result<Option<(String, i64, String)>> {
+        sqlx::query("select kind, record_id, leaf from log_leaves where idx = $1")
+            .bind(signed(index)?)
+            .fetch_optional(&self.read)
+            .await?
+            .map(|r| Ok((r.try_get("kind")?, r.try_get("record_id")?, r.try_get("leaf")?)))
+            .transpose()
+    }
+
     /// The current size and root of the log.
     pub async fn log_head(&self) -> Result<(u64, Hash)> {
         let row =

@@ -123,6 +123,7 @@ conformance!(
     the_audit_reports_a_row_changed_behind_the_logs_back,
     daily_checks_are_logged_never_overwritten_and_open_hazards,
     concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace,
+    a_thousand_random_submissions_of_every_kind_verify_and_an_edit_is_found,
     a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it,
 );
 
@@ -633,6 +634,235 @@ async fn concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace(st
         let bundle = store.bundle("daily_check", *check, &key, now()).await.unwrap();
         zhian_ledger::bundle::verify_bundle(&bundle).unwrap();
     }
+}
+
+/// A thousand submissions of every logged kind, drawn at random (seeded), with checkpoints along the way: every
+/// record's bundle verifies, consecutive checkpoints are consistent, the audit is clean — until one row is changed
+/// behind the log's back (its append-only trigger removed first, as someone with the database could), and then the
+/// audit names that row.
+async fn a_thousand_random_submissions_of_every_kind_verify_and_an_edit_is_found(store: &Store, url: &str) {
+    use rand_chacha::rand_core::{Rng, SeedableRng};
+    use zhian_domain::dispatch::{MonthlyMeetingForm, SelfInspectionForm, TaskForm};
+    use zhian_domain::duty::{CheckItemForm, DailyCheckForm, WeeklyReviewForm};
+    use zhian_domain::hazard::{HazardStep, apply};
+    use zhian_domain::veto::{VetoAnswerForm, VetoForm};
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(20_261_127);
+    let key = log_key();
+    let founder = user(store, "founder").await;
+    let id = unit(store, founder).await;
+    let late = now() + chrono::Duration::days(400); // everything below is for a past period
+    let mut records: Vec<(String, i64)> = vec![("appointment".into(), store.appointments(id).await.unwrap()[0].id)];
+    let (mut checks, mut hazards, mut vetoes, mut meetings, mut tasks) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut refused = 0;
+    let day_of = |n: u32| (day("2026-01-01") + chrono::Duration::days(i64::from(n))).to_string();
+    for i in 0..1000 {
+        let at = late + chrono::Duration::seconds(i);
+        let pick = rng.next_u32() % 100;
+        let outcome: Result<Vec<(&str, i64)>, StoreError> = match pick {
+            0..=44 => {
+                let n = rng.next_u32() % 450;
+                let amends = (rng.next_u32() % 5 == 0).then(|| checks.last().copied()).flatten();
+                let form = DailyCheckForm {
+                    period: amends.map(|(_, p): (i64, u32)| day_of(p)).unwrap_or_else(|| day_of(n)),
+                    items: (0..(1 + rng.next_u32() % 20))
+                        .map(|k| {
+                            let bad = rng.next_u32() % 15 == 0;
+                            CheckItemForm {
+                                risk_point: format!("风险点{k}"),
+                                item: format!("检查项{k}"),
+                                result: if bad { "nonconforming".into() } else { "conforming".into() },
+                                note: if bad { format!("问题{i}") } else { String::new() },
+                                photos: Vec::new(),
+                            }
+                        })
+                        .collect(),
+                    note: String::new(),
+                    amends: amends.map(|(c, _)| c),
+                };
+                let period = amends.map_or(n, |(_, p)| p);
+                store.submit_daily_check(id, &form, Vec::new(), founder, at).await.map(|w| {
+                    checks.push((w.id, period));
+                    hazards.extend(w.hazards);
+                    vec![("daily_check", w.id)]
+                })
+            }
+            45..=59 if !hazards.is_empty() => {
+                let h = hazards[rng.next_u32() as usize % hazards.len()];
+                let step = match rng.next_u32() % 4 {
+                    0 => HazardStep::Measure { measure: "下架".into() },
+                    1 => HazardStep::Assign { owner: "王芳".into(), deadline: day("2027-06-01") },
+                    2 => HazardStep::Rectify { evidence: "已整改".into() },
+                    _ => HazardStep::Verify { note: "复核通过".into() },
+                };
+                let rule =
+                    |status| apply(status, &step, &[Post::Principal], day("2027-04-01")).map_err(|e| e.to_string());
+                let before = store.log_head().await.unwrap().0;
+                match store.hazard_step(id, h, &step, &rule, founder, at).await {
+                    Ok(_) => {
+                        let (_, event, _) = store.logged_at(before).await.unwrap().unwrap();
+                        Ok(vec![("hazard_event", event)])
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            60..=69 => {
+                let r = rng.next_u32();
+                let week = format!("{}-W{:02}", 2025 + r % 2, 1 + (r / 2) % 52);
+                let info = WeeklyReviewForm {
+                    period: week,
+                    analysis: "分析".into(),
+                    conclusions: "结论".into(),
+                    amends: None,
+                }
+                .check(zhian_domain::Cadence::Weeks(1))
+                .unwrap();
+                store.submit_weekly_review(id, &info, "草稿", founder, at).await.map(|r| vec![("weekly_review", r)])
+            }
+            70..=77 => {
+                let r = rng.next_u32();
+                let (year, month) = (2025 + r % 2, 1 + (r / 2) % 12);
+                let form = MonthlyMeetingForm {
+                    period: format!("{year}-{month:02}"),
+                    held_at: format!("{year}-{month:02}-20T15:00"),
+                    place: "会议室".into(),
+                    host: "李强".into(),
+                    recorder: "王芳".into(),
+                    attendees: "李强、王芳".into(),
+                    report: "汇报".into(),
+                    summary: "总结".into(),
+                    decisions: "决定".into(),
+                    tasks: vec![TaskForm {
+                        work: format!("工作{i}"), owner: "王芳".into(), due: "2027-12-31".into()
+                    }],
+                    amends: None,
+                };
+                let info = form.check(zhian_domain::Cadence::Months(1), at).unwrap();
+                store.submit_monthly_meeting(id, &info, "草稿", founder, at).await.map(|m| {
+                    meetings.push(m);
+                    vec![("monthly_meeting", m)]
+                })
+            }
+            78..=81 if !meetings.is_empty() => {
+                let m = meetings[rng.next_u32() as usize % meetings.len()];
+                store
+                    .confirm_monthly_meeting(id, m, "同意", founder, at)
+                    .await
+                    .map(|c| vec![("monthly_confirmation", c)])
+            }
+            82..=84 => {
+                if tasks.is_empty() {
+                    tasks = store.open_tasks(id).await.unwrap().into_iter().map(|t| t.id).collect();
+                }
+                match tasks.pop() {
+                    Some(t) => store.complete_task(id, t, "已完成", founder, at).await.map(|d| vec![("task_done", d)]),
+                    None => Err(StoreError::NotFound),
+                }
+            }
+            85..=89 => {
+                let info =
+                    VetoForm { product: format!("产品{i}"), defect: "缺陷".into(), proposal: "停售".into() }
+                        .check()
+                        .unwrap();
+                store.propose_veto(id, &info, founder, at).await.map(|v| {
+                    vetoes.push(v);
+                    vec![("veto", v)]
+                })
+            }
+            90..=93 if !vetoes.is_empty() => {
+                let v = vetoes.swap_remove(rng.next_u32() as usize % vetoes.len());
+                let answer = VetoAnswerForm {
+                    decision: "reject".into(),
+                    reasons: "经研判无缺陷".into(),
+                    measures: String::new(),
+                }
+                .check()
+                .unwrap();
+                store.answer_veto(id, v, &answer, founder, at).await.map(|a| vec![("veto_answer", a)])
+            }
+            94..=96 => {
+                let form = SelfInspectionForm {
+                    date: day_of(rng.next_u32() % 300),
+                    scope: "进货查验".into(),
+                    findings: if rng.next_u32() % 2 == 0 { "缺合格证".into() } else { String::new() },
+                    measures: "退货".into(),
+                    weekly_review: None,
+                    raise_hazard: false,
+                };
+                let info = form.check(day("2027-01-01")).unwrap();
+                store.submit_self_inspection(id, &info, founder, at).await.map(|(s, _)| vec![("self_inspection", s)])
+            }
+            97 => {
+                let from = day("2026-01-01") + chrono::Duration::days(i64::from(rng.next_u32() % 300));
+                let range = zhian_domain::DateRange::new(from, from + chrono::Duration::days(2)).unwrap();
+                store.add_suspension(id, range, "盘点", founder, at).await.map(|s| vec![("suspension", s)])
+            }
+            _ => {
+                let person = PersonInfo { name: format!("员工{i}"), id_number: None, phone: String::new() };
+                let p = store.add_person(id, &person, at).await.unwrap();
+                let info = AppointmentInfo {
+                    person_id: p,
+                    post: Post::Officer,
+                    employment: Employment::PartTime,
+                    from: day("2026-03-01"),
+                    reason: format!("任命{i}"),
+                };
+                let rule = |_: &str, _: &[_], _: &[_]| Ok(());
+                let a = store.appoint(id, &info, founder, &rule, at).await.unwrap();
+                let mut logged = vec![("appointment", a)];
+                if rng.next_u32() % 2 == 0 {
+                    store.end_appointment(id, a, day("2026-06-30"), "调岗", at).await.unwrap();
+                    logged.push(("appointment_end", a));
+                }
+                Ok(logged)
+            }
+        };
+        match outcome {
+            Ok(logged) => records.extend(logged.into_iter().map(|(k, r)| (k.to_owned(), r))),
+            Err(StoreError::Refused(_) | StoreError::NotFound | StoreError::Conflict(_)) => refused += 1,
+            Err(e) => panic!("submission {i}: {e}"),
+        }
+        if i % 100 == 99 {
+            store.sign_checkpoint(&key, at).await.unwrap();
+        }
+    }
+    store.sign_checkpoint(&key, late + chrono::Duration::hours(1)).await.unwrap();
+    let kinds: std::collections::BTreeSet<&str> = records.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds.len(), 12, "every logged kind was submitted: {kinds:?}");
+    // A second record for a period, a second confirmation or answer: refused by their rules, and not logged.
+    assert!(records.len() > 700 && refused > 0, "{} logged, {refused} refused by their rules", records.len());
+    assert_eq!(store.log_head().await.unwrap().0 as usize, records.len(), "one leaf per record, none for a refusal");
+    for (kind, record) in &records {
+        let bundle = store.bundle(kind, *record, &key, late).await.unwrap();
+        let report = zhian_ledger::bundle::verify_bundle(&bundle).unwrap_or_else(|e| panic!("{kind} #{record}: {e}"));
+        assert_eq!(report.record.tier, *kind);
+    }
+    let checkpoints = store.checkpoints().await.unwrap();
+    assert!(checkpoints.len() >= 10);
+    let verifier = key.verifier();
+    for pair in checkpoints.windows(2) {
+        let (old, _) = zhian_ledger::checkpoint::Checkpoint::open(&pair[0].1, std::slice::from_ref(&verifier)).unwrap();
+        let (new, _) = zhian_ledger::checkpoint::Checkpoint::open(&pair[1].1, std::slice::from_ref(&verifier)).unwrap();
+        let proof = store.consistency_proof(old.size, new.size).await.unwrap();
+        let alg = store.log_alg().await.unwrap();
+        zhian_ledger::proof::verify_consistency(alg, old.size, new.size, &old.root, &new.root, &proof).unwrap();
+    }
+    assert_eq!(store.audit(&verifier).await.unwrap().findings, vec![], "a clean database audits clean");
+
+    let (victim, _) = checks[checks.len() / 2];
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
+    let unlock = if url.starts_with("sqlite") {
+        "drop trigger daily_check_items_append_only_update"
+    } else {
+        "alter table daily_check_items disable trigger daily_check_items_append_only"
+    };
+    sqlx::raw_sql(unlock).execute(&mut conn).await.unwrap();
+    let edit = format!("update daily_check_items set result = 'conforming', note = '' where check_id = {victim}");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(edit)).execute(&mut conn).await.unwrap();
+    let findings = store.audit(&verifier).await.unwrap().findings;
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].message.contains(&format!("daily_check #{victim}")), "{findings:?}");
 }
 
 async fn a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it(store: &Store, _url: &str) {

@@ -203,7 +203,10 @@ async fn a_week_of_duties_on_a_phone_ends_with_a_bundle_the_cli_verifies() {
     // The check's proof bundle, as the browser downloads it, verifies offline; a changed copy does not.
     let bundle_url = format!("{unit}/records/daily_check/{check_id}/bundle");
     let bundle = c
-        .execute_async("const [url, done] = arguments; fetch(url).then(r => r.text()).then(done);", vec![json!(bundle_url)])
+        .execute_async(
+            "const [url, done] = arguments; fetch(url).then(r => r.text()).then(done);",
+            vec![json!(bundle_url)],
+        )
         .await
         .unwrap();
     let bundle = bundle.as_str().unwrap().to_owned();

@@ -69,4 +69,3 @@ pub fn start(dir: &std::path::Path, extra: &[&str]) -> (Server, String, Vec<Stri
     assert!(!addr.is_empty(), "{printed:?}");
     (server, addr, printed)
 }
-
