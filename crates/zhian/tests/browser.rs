@@ -7,79 +7,14 @@
 //! Needs `chromium` and `chromedriver`; without them the test is skipped unless `ZHIAN_REQUIRE_BROWSER=1`.
 
 mod common;
+#[path = "../../web/tests/common/browser.rs"]
+mod driver;
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use driver::{click, fill, start_driver};
+use fantoccini::{Client, Locator};
 use serde_json::json;
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-async fn start_driver() -> Option<(Driver, Client, std::path::PathBuf)> {
-    let required = std::env::var("ZHIAN_REQUIRE_BROWSER").is_ok();
-    let present =
-        |bin: &str| Command::new(bin).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
-    if !present("chromedriver") || !present("chromium") {
-        assert!(!required, "ZHIAN_REQUIRE_BROWSER is set but chromium or chromedriver is missing");
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new("chromedriver")
-        .args([format!("--port={port}"), "--allowed-ips=127.0.0.1".into()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let driver = Driver(child);
-    let profile = std::env::temp_dir().join(format!("zhian-week-{}-{port}", std::process::id()));
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                     format!("--user-data-dir={}", profile.display()), "--window-size=390,844", "--lang=zh-CN"]
-        }
-    });
-    let serde_json::Value::Object(caps) = caps else { unreachable!() };
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
-            Ok(client) => return Some((driver, client, profile)),
-            Err(e) if Instant::now() > deadline => panic!("chromedriver did not answer: {e}"),
-            Err(_) => tokio::task::yield_now().await,
-        }
-    }
-}
-
-async fn fill(c: &Client, css: &str, value: &str) {
-    let e = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
-    e.clear().await.unwrap();
-    e.send_keys(value).await.unwrap();
-}
-
-/// Clicks an element once it is there; an element found just before its page went away is looked up again.
-async fn click(c: &Client, css: &str) {
-    for _ in 0..5 {
-        let e = c.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
-        match e.click().await {
-            Ok(()) => return,
-            Err(fantoccini::error::CmdError::Standard(w))
-                if w.error == fantoccini::error::ErrorStatus::StaleElementReference => {}
-            Err(e) => panic!("{css}: {e}"),
-        }
-    }
-    panic!("{css}: kept going stale");
-}
 
 /// Signs in on the log-in page and waits for the home page.
 async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
@@ -95,8 +30,15 @@ async fn sign_out(c: &Client) {
     c.wait().for_element(Locator::Css("#username")).await.unwrap();
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
-    c.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+/// The text of the first element matching `xpath`, once one is there; looked up again if its page goes away.
+async fn text_of(c: &Client, xpath: &str) -> String {
+    for _ in 0..5 {
+        let e = c.wait().for_element(Locator::XPath(xpath)).await.unwrap_or_else(|e| panic!("{xpath}: {e}"));
+        if let Ok(text) = e.text().await {
+            return text;
+        }
+    }
+    panic!("{xpath}: kept going stale");
 }
 
 fn zhian(args: &[&str]) -> std::process::Output {
@@ -156,11 +98,11 @@ async fn a_week_of_duties_on_a_phone_ends_with_a_bundle_the_cli_verifies() {
     // The director hears of the hazard at once, files the weekly report from its draft and proposes a veto.
     sign_in(&c, &base, "market.director", &password("market.director")).await;
     c.goto(&format!("{base}{unit}")).await.unwrap();
-    let notes = text_of(&c, "#notifications").await;
+    let notes = text_of(&c, "//*[@id='notifications']").await;
     assert!(notes.contains("两顶电动自行车头盔无3C标志"), "{notes}");
     c.goto(&format!("{base}{unit}/reviews")).await.unwrap();
     click(&c, "a[href*='/reviews/new']").await;
-    let draft = text_of(&c, "#draft").await;
+    let draft = text_of(&c, "//*[@id='draft']").await;
     assert!(draft.contains("风险隐患：本周发现"), "{draft}");
     fill(&c, "#analysis", "头盔进货查验不严，同一供货商两批次缺3C标志").await;
     fill(&c, "#conclusions", "约谈供货商，本周内完成复查并报主要负责人").await;
@@ -182,8 +124,10 @@ async fn a_week_of_duties_on_a_phone_ends_with_a_bundle_the_cli_verifies() {
     fill(&c, "#reasons", "缺陷属实，危及安全").await;
     fill(&c, "#measures", "全部下架封存，通知供货商召回").await;
     click(&c, "#answer button[type=submit]").await;
-    let status = text_of(&c, "#veto-status").await;
-    assert!(!status.contains("待答复"), "{status}");
+    // The answered veto's page, not the one the answer was given on.
+    let status = text_of(&c, "//*[@id='veto-status' and not(contains(., '待'))]").await;
+    assert!(!status.is_empty(), "{status}");
+    assert!(c.source().await.unwrap().contains("全部下架封存"), "the measures are on record");
     c.goto(&format!("{base}{unit}/meetings")).await.unwrap();
     click(&c, "a[href*='/meetings/new']").await;
     fill(&c, "#place", "门店二楼会议室").await;
@@ -197,8 +141,8 @@ async fn a_week_of_duties_on_a_phone_ends_with_a_bundle_the_cli_verifies() {
     c.execute("document.getElementById('task-due-0').value = '2099-12-31';", vec![]).await.unwrap();
     click(&c, "#monthly-meeting button[type=submit]").await;
     click(&c, "#confirm button[type=submit]").await;
-    let confirmed = text_of(&c, "#confirmation").await;
-    assert!(confirmed.contains("已确认"), "{confirmed}");
+    let confirmed = text_of(&c, "//*[@id='confirmation' and contains(., '已确认')]").await;
+    assert!(confirmed.contains("周明"), "{confirmed}");
 
     // The check's proof bundle, as the browser downloads it, verifies offline; a changed copy does not.
     let bundle_url = format!("{unit}/records/daily_check/{check_id}/bundle");
