@@ -226,6 +226,24 @@ pub(crate) async fn notify_post(
     notify(conn, unit_id, &to, except, message, link, now).await
 }
 
+/// Notifies the holders of `post` in a unit, or its principal when nobody holds the post, inside the caller's
+/// transaction: a reminder must reach someone.
+pub(crate) async fn notify_post_or_principal(
+    conn: &mut sqlx::AnyConnection,
+    unit_id: i64,
+    post: &str,
+    message: &str,
+    link: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let day = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(now)).unwrap_or_default().to_string();
+    let mut to = holders(conn, unit_id, post, &day).await?;
+    if to.is_empty() {
+        to = holders(conn, unit_id, "principal", &day).await?;
+    }
+    notify(conn, unit_id, &to, 0, message, link, now).await
+}
+
 async fn notify(
     conn: &mut sqlx::AnyConnection,
     unit_id: i64,

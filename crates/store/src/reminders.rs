@@ -8,7 +8,22 @@ use sqlx::any::AnyRow;
 
 use crate::{Result, Store, StoreError, instant, micros, touched};
 
-/// A unit's webhook.
+/// A unit's webhook as listed: its address without the key it carries, whether it signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookInfo {
+    /// Id.
+    pub id: i64,
+    /// `wecom`, `dingtalk` or `generic`.
+    pub kind: String,
+    /// The address without its query.
+    pub url_shown: String,
+    /// A signing secret is set.
+    pub signed: bool,
+    /// When it was added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A webhook opened for sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Webhook {
     /// Id.
@@ -19,8 +34,15 @@ pub struct Webhook {
     pub url: String,
     /// The signing secret (DingTalk's "加签", or the generic receiver's HMAC key); empty for none.
     pub secret: String,
-    /// When it was added.
-    pub created_at: DateTime<Utc>,
+}
+
+/// An address as shown: without its query, where robots carry their key.
+#[must_use]
+pub fn shown(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?…"),
+        None => url.to_owned(),
+    }
 }
 
 /// A delivery waiting to be sent, with what to send.
@@ -65,12 +87,12 @@ pub struct DeliveryStatus {
     pub last_error: String,
 }
 
-fn webhook_row(r: &AnyRow) -> Result<Webhook> {
-    Ok(Webhook {
+fn webhook_row(r: &AnyRow) -> Result<WebhookInfo> {
+    Ok(WebhookInfo {
         id: r.try_get("id")?,
         kind: r.try_get("kind")?,
-        url: r.try_get("url")?,
-        secret: r.try_get("secret")?,
+        url_shown: r.try_get("url_shown")?,
+        signed: r.try_get::<i64, _>("signed")? != 0,
         created_at: instant(r.try_get("created_at")?),
     })
 }
@@ -90,14 +112,17 @@ impl Store {
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        // A line break cannot be part of an address, so it separates the two.
+        let sealed = self.sealer.seal(&format!("{url}\n{secret}"))?;
         Ok(sqlx::query(
-            "insert into webhooks (unit_id, kind, url, secret, created_by, created_at) values ($1, $2, $3, $4, $5, $6) \
-             returning id",
+            "insert into webhooks (unit_id, kind, url_shown, signed, sealed, created_by, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7) returning id",
         )
         .bind(unit_id)
         .bind(kind)
-        .bind(url)
-        .bind(secret)
+        .bind(shown(url))
+        .bind(i64::from(!secret.is_empty()))
+        .bind(sealed)
         .bind(by)
         .bind(micros(now))
         .fetch_one(&self.write)
@@ -118,9 +143,10 @@ impl Store {
     }
 
     /// A unit's webhooks in use.
-    pub async fn webhooks(&self, unit_id: i64) -> Result<Vec<Webhook>> {
+    pub async fn webhooks(&self, unit_id: i64) -> Result<Vec<WebhookInfo>> {
         sqlx::query(
-            "select id, kind, url, secret, created_at from webhooks where unit_id = $1 and removed_at is null order by id",
+            "select id, kind, url_shown, signed, created_at from webhooks where unit_id = $1 and removed_at is null \
+             order by id",
         )
         .bind(unit_id)
         .fetch_all(&self.read)
@@ -130,8 +156,8 @@ impl Store {
         .collect()
     }
 
-    /// Raises a reminder unless the unit has it already: tells the holders of `post` in-app and queues it for each
-    /// of the unit's webhooks, in one transaction. Returns whether it was new.
+    /// Raises a reminder unless the unit has it already: tells the holders of `post` in-app (the principal when
+    /// nobody holds it) and queues it for each of the unit's webhooks, in one transaction. Returns whether it was new.
     pub async fn raise_reminder(
         &self,
         unit_id: i64,
@@ -155,7 +181,7 @@ impl Store {
         .await?;
         let Some(row) = inserted else { return Ok(false) };
         let id: i64 = row.try_get("id")?;
-        crate::checks::notify_post(&mut tx, unit_id, post, 0, message, link, now).await?;
+        crate::checks::notify_post_or_principal(&mut tx, unit_id, post, message, link, now).await?;
         sqlx::query(
             "insert into deliveries (reminder_id, webhook_id, next_attempt_at, created_at) \
              select $1, id, $2, $2 from webhooks where unit_id = $3 and removed_at is null",
@@ -178,8 +204,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<PendingDelivery>> {
         let rows = sqlx::query(
-            "select d.id, d.attempts, d.next_attempt_at, w.id as webhook_id, w.kind, w.url, w.secret, \
-             w.created_at as webhook_created_at, r.event_key, r.message, r.link, r.created_at as raised_at, \
+            "select d.id, d.attempts, d.next_attempt_at, w.id as webhook_id, w.kind, w.sealed, r.event_key, r.message, r.link, r.created_at as raised_at, \
              u.id as unit_id, u.name as unit_name, u.credit_code from deliveries d \
              join webhooks w on w.id = d.webhook_id join reminders r on r.id = d.reminder_id \
              join units u on u.id = r.unit_id \
@@ -203,15 +228,16 @@ impl Store {
             if taken.rows_affected() == 0 {
                 continue;
             }
+            let opened = self.sealer.open(&r.try_get::<Vec<u8>, _>("sealed")?)?;
+            let (url, secret) = opened.split_once('\n').unwrap_or((opened.as_str(), ""));
             claimed.push(PendingDelivery {
                 id,
                 attempts: count(r.try_get("attempts")?),
                 webhook: Webhook {
                     id: r.try_get("webhook_id")?,
                     kind: r.try_get("kind")?,
-                    url: r.try_get("url")?,
-                    secret: r.try_get("secret")?,
-                    created_at: instant(r.try_get("webhook_created_at")?),
+                    url: url.to_owned(),
+                    secret: secret.to_owned(),
                 },
                 event_key: r.try_get("event_key")?,
                 message: r.try_get("message")?,

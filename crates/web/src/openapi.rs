@@ -105,7 +105,9 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
         ("POST", "/api/v1/units/{unit_id}/self-inspections") => {
             ("提交自查记录，可关联周排查报告、将发现的问题登记为风险隐患", Some("SelfInspectionInput"), "Object")
         }
-        ("GET", "/api/v1/units/{unit_id}/webhooks") => ("消息推送地址（密钥不返回）与最近推送情况", None, "Object"),
+        ("GET", "/api/v1/units/{unit_id}/webhooks") => {
+            ("消息推送（地址不含其中的密钥，密钥加密存储、不返回）与最近推送情况", None, "Object")
+        }
         ("POST", "/api/v1/units/{unit_id}/webhooks") => {
             ("添加消息推送：企业微信群机器人、钉钉自定义机器人或通用 JSON Webhook", Some("WebhookInput"), "Created")
         }

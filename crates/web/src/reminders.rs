@@ -253,6 +253,9 @@ pub fn check_url(url: &str) -> Result<(), String> {
     if url.len() > 500 {
         return Err("地址过长".into());
     }
+    if url.chars().any(char::is_whitespace) {
+        return Err("地址不能含空白字符".into());
+    }
     parse_url(url).map(|_| ()).ok_or_else(|| "地址须以 https:// 或 http:// 开头，且包含主机名".into())
 }
 

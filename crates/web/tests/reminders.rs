@@ -118,6 +118,11 @@ async fn reminders_reach_each_platform_in_its_format_with_retries_and_no_duplica
     let messages: Vec<&str> = inbox.as_array().unwrap().iter().map(|n| n["message"].as_str().unwrap()).collect();
     assert!(messages.iter().any(|m| m.contains("日管控待完成：2026-03-02")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("日管控缺失：2026-03-01")), "{messages:?}");
+    let principal_inbox = app.get("/api/v1/notifications", Some(&principal)).await.body;
+    assert!(
+        principal_inbox.contains("周排查待完成：2026-W10"),
+        "no director, so the principal hears: {principal_inbox}"
+    );
 
     let first = zhian_web::reminders::deliver(&state, now).await.unwrap();
     let per_hook = raised as usize;

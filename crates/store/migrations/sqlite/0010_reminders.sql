@@ -1,12 +1,16 @@
 -- Reminders: each thing that became due or overdue, raised once per unit (its key names it), told in-app and sent
 -- to the unit's webhooks (WeChat Work and DingTalk group robots, or any JSON receiver) with retries until delivered.
+-- A webhook's address and secret are credentials: sealed at rest, shown without their key.
 
 create table webhooks (
     id integer primary key,
     unit_id bigint not null references units (id),
     kind text not null,
-    url text not null,
-    secret text not null default '',
+    -- What is shown: the address without its query, where robots carry their key.
+    url_shown text not null,
+    signed bigint not null,
+    -- The address and the signing secret, sealed with the data key like ID numbers.
+    sealed blob not null,
     created_by bigint not null references users (id),
     created_at bigint not null,
     removed_at bigint

@@ -186,7 +186,7 @@ pub async fn webhooks(State(state): State<AppState>, Extension(ctx): Extension<C
     ok(
         StatusCode::OK,
         json!({
-            "webhooks": hooks.iter().map(|w| json!({"id": w.id, "kind": w.kind, "url": w.url, "signed": !w.secret.is_empty(),
+            "webhooks": hooks.iter().map(|w| json!({"id": w.id, "kind": w.kind, "url": w.url_shown, "signed": w.signed,
                 "created_at": w.created_at.to_rfc3339()})).collect::<Vec<_>>(),
             "deliveries": deliveries.iter().map(|d| json!({"message": d.message, "kind": d.kind, "attempts": d.attempts,
                 "delivered_at": d.delivered_at.map(|t| t.to_rfc3339()), "failed_at": d.failed_at.map(|t| t.to_rfc3339()),

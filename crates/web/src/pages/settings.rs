@@ -44,14 +44,6 @@ fn kind_label(kind: &str) -> &'static str {
     crate::reminders::KINDS.iter().find(|(code, _)| *code == kind).map_or("Webhook", |(_, label)| *label)
 }
 
-/// A webhook address with its key hidden: robots' addresses carry their credential in the query.
-fn masked_url(url: &str) -> String {
-    match url.split_once('?') {
-        Some((base, _)) => format!("{base}?…"),
-        None => url.to_owned(),
-    }
-}
-
 async fn page(
     state: &AppState,
     ctx: &Ctx,
@@ -93,7 +85,7 @@ async fn page(
             .webhooks(unit_id)
             .await?
             .into_iter()
-            .map(|w| (w.id, kind_label(&w.kind), masked_url(&w.url), !w.secret.is_empty()))
+            .map(|w| (w.id, kind_label(&w.kind), w.url_shown, w.signed))
             .collect(),
         deliveries: state
             .store
