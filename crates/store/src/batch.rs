@@ -50,13 +50,32 @@ struct Checked<'a> {
 /// Starts the writer over the write pool; it stops when every sender is gone. It runs on its own thread, so the
 /// requests it answers cannot delay its own steps: under load the server's workers are busy, and a writer sharing them
 /// would wait behind every ready request between two statements.
-pub(crate) fn spawn_writer(pool: AnyPool) -> mpsc::Sender<CheckJob> {
+///
+/// With `checkpointer` (SQLite, whose connections do not checkpoint on commit), the WAL is copied back into the
+/// database on that pool's connection about every second, beside the writer rather than inside a commit.
+pub(crate) fn spawn_writer(pool: AnyPool, checkpointer: Option<AnyPool>) -> mpsc::Sender<CheckJob> {
     let (tx, mut rx) = mpsc::channel::<CheckJob>(QUEUE);
     let run = async move {
         let mut jobs = Vec::with_capacity(MAX_BATCH);
-        while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-            let batch = std::mem::take(&mut jobs);
-            write_batch(&pool, batch).await;
+        let mut last = std::time::Instant::now();
+        let mut running: Option<tokio::task::JoinHandle<()>> = None;
+        loop {
+            // Wake at least every second, so the WAL is checkpointed when other writes than checks fill it too.
+            match tokio::time::timeout(std::time::Duration::from_secs(1), rx.recv_many(&mut jobs, MAX_BATCH)).await {
+                Ok(0) => break,
+                Ok(_) => write_batch(&pool, std::mem::take(&mut jobs)).await,
+                Err(_) => {}
+            }
+            if let Some(reader) = &checkpointer
+                && last.elapsed() >= std::time::Duration::from_secs(1)
+                && running.as_ref().is_none_or(tokio::task::JoinHandle::is_finished)
+            {
+                last = std::time::Instant::now();
+                running = Some(tokio::spawn(checkpoint(reader.clone())));
+            }
+        }
+        if let Some(reader) = &checkpointer {
+            checkpoint(reader.clone()).await;
         }
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
@@ -70,6 +89,13 @@ pub(crate) fn spawn_writer(pool: AnyPool) -> mpsc::Sender<CheckJob> {
         Err(e) => tracing::error!(error = %e, "no writer runtime; daily checks cannot be saved"),
     }
     tx
+}
+
+/// Copies what the WAL holds back into the database, as far as readers allow (SQLite's passive checkpoint).
+async fn checkpoint(pool: AnyPool) {
+    if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)").execute(&pool).await {
+        tracing::warn!(error = %e, "WAL checkpoint failed");
+    }
 }
 
 async fn write_batch(pool: &AnyPool, batch: Vec<CheckJob>) {
