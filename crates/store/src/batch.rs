@@ -50,32 +50,12 @@ struct Checked<'a> {
 /// Starts the writer over the write pool; it stops when every sender is gone. It runs on its own thread, so the
 /// requests it answers cannot delay its own steps: under load the server's workers are busy, and a writer sharing them
 /// would wait behind every ready request between two statements.
-///
-/// With `checkpointer` (SQLite, whose connections do not checkpoint on commit), the WAL is copied back into the
-/// database on that pool's connection about every second, beside the writer rather than inside a commit.
-pub(crate) fn spawn_writer(pool: AnyPool, checkpointer: Option<AnyPool>) -> mpsc::Sender<CheckJob> {
+pub(crate) fn spawn_writer(pool: AnyPool) -> mpsc::Sender<CheckJob> {
     let (tx, mut rx) = mpsc::channel::<CheckJob>(QUEUE);
     let run = async move {
         let mut jobs = Vec::with_capacity(MAX_BATCH);
-        let mut last = std::time::Instant::now();
-        let mut running: Option<tokio::task::JoinHandle<()>> = None;
-        loop {
-            // Wake at least every second, so the WAL is checkpointed when other writes than checks fill it too.
-            match tokio::time::timeout(std::time::Duration::from_secs(1), rx.recv_many(&mut jobs, MAX_BATCH)).await {
-                Ok(0) => break,
-                Ok(_) => write_batch(&pool, std::mem::take(&mut jobs)).await,
-                Err(_) => {}
-            }
-            if let Some(reader) = &checkpointer
-                && last.elapsed() >= std::time::Duration::from_secs(1)
-                && running.as_ref().is_none_or(tokio::task::JoinHandle::is_finished)
-            {
-                last = std::time::Instant::now();
-                running = Some(tokio::spawn(checkpoint(reader.clone())));
-            }
-        }
-        if let Some(reader) = &checkpointer {
-            checkpoint(reader.clone()).await;
+        while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+            write_batch(&pool, std::mem::take(&mut jobs)).await;
         }
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
@@ -89,13 +69,6 @@ pub(crate) fn spawn_writer(pool: AnyPool, checkpointer: Option<AnyPool>) -> mpsc
         Err(e) => tracing::error!(error = %e, "no writer runtime; daily checks cannot be saved"),
     }
     tx
-}
-
-/// Copies what the WAL holds back into the database, as far as readers allow (SQLite's passive checkpoint).
-async fn checkpoint(pool: AnyPool) {
-    if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)").execute(&pool).await {
-        tracing::warn!(error = %e, "WAL checkpoint failed");
-    }
 }
 
 async fn write_batch(pool: &AnyPool, batch: Vec<CheckJob>) {
@@ -238,7 +211,6 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<Subm
             }
         }
         ids = insert_checks(&mut tx, &accepted).await?;
-        insert_items(&mut tx, &accepted, &ids).await?;
     }
 
     // Hazards for non-conformities, then the leaves, in the order the checks were written.
@@ -345,7 +317,7 @@ fn dedup<T: Ord>(values: impl Iterator<Item = T>) -> Vec<T> {
     v
 }
 
-/// Inserts the checks with one statement; returns their ids in the order given. Ids are handed out in the order the
+/// Inserts the checks, each with its items as one JSON array, with one statement; returns their ids in the order given. Ids are handed out in the order the
 /// rows are inserted (SQLite's next rowid, PostgreSQL's identity sequence), so the ids returned, sorted, follow them.
 async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) -> Result<Vec<i64>> {
     use Col::{Int, Text};
@@ -353,7 +325,13 @@ async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) 
         .iter()
         .map(|c| {
             let info = &c.info;
-            (
+            let items: Vec<[&str; 5]> = info
+                .items
+                .iter()
+                .zip(&c.photos)
+                .map(|(i, photos)| [i.risk_point.as_str(), i.item.as_str(), i.result.code(), i.note.as_str(), photos])
+                .collect();
+            Ok((
                 c.job.unit_id,
                 info.period.to_string(),
                 i64::from(info.zero_risk()),
@@ -362,9 +340,10 @@ async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) 
                 info.amends,
                 c.job.by,
                 micros(c.job.now),
-            )
+                json(&items)?,
+            ))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let sql = Params::of(conn).insert_json(
         "daily_checks",
         &[
@@ -376,6 +355,7 @@ async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) 
             ("amends", Int),
             ("created_by", Int),
             ("created_at", Int),
+            ("items", Text),
         ],
     ) + " returning id";
     let mut ids: Vec<i64> = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -390,36 +370,6 @@ async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) 
     }
     ids.sort_unstable();
     Ok(ids)
-}
-
-/// Inserts every item of the checks with one statement.
-async fn insert_items(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>], ids: &[i64]) -> Result<()> {
-    use Col::{Int, Text};
-    let rows: Vec<_> = checks
-        .iter()
-        .zip(ids)
-        .flat_map(|(c, &id)| {
-            let at = micros(c.job.now);
-            (1_i64..).zip(c.info.items.iter().zip(&c.photos)).map(move |(position, (i, photos))| {
-                (id, position, &i.risk_point, &i.item, i.result.code(), &i.note, at, photos)
-            })
-        })
-        .collect();
-    let sql = Params::of(conn).insert_json(
-        "daily_check_items",
-        &[
-            ("check_id", Int),
-            ("position", Int),
-            ("risk_point", Text),
-            ("item", Text),
-            ("result", Text),
-            ("note", Text),
-            ("created_at", Int),
-            ("photos", Text),
-        ],
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(json(&rows)?).execute(&mut *conn).await?;
-    Ok(())
 }
 
 /// Which of the photos the batch's checks name their units already have: (unit, name).

@@ -286,6 +286,35 @@ async fn notify_managers(
     notify(conn, unit_id, &to, except, message, link, now).await
 }
 
+/// A check's items as stored, in order — risk point, item, result code, note, photos (comma-separated): from its
+/// JSON column, or, for a check written before items went there, from its rows.
+pub(crate) async fn stored_items(
+    conn: &mut sqlx::AnyConnection,
+    check_id: i64,
+    items_json: &str,
+) -> Result<Vec<[String; 5]>> {
+    if !items_json.is_empty() {
+        return serde_json::from_str(items_json).map_err(|e| StoreError::Corrupt(format!("检查项：{e}")));
+    }
+    sqlx::query(
+        "select risk_point, item, result, note, photos from daily_check_items where check_id = $1 order by position",
+    )
+    .bind(check_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|i| {
+        Ok([
+            i.try_get("risk_point")?,
+            i.try_get("item")?,
+            i.try_get("result")?,
+            i.try_get("note")?,
+            i.try_get("photos")?,
+        ])
+    })
+    .collect()
+}
+
 /// Opens a hazard found by a daily check, a self-inspection or ad hoc, and tells the unit's managers at once, inside
 /// the caller's transaction.
 #[allow(clippy::too_many_arguments)]
@@ -333,7 +362,7 @@ fn check_row(r: &AnyRow) -> Result<DailyCheck> {
 
 const HAZARD_COLUMNS: &str = "select id, source_check_id, source_inspection_id, title, description, status, owner, deadline, created_at from hazards";
 
-const CHECK_COLUMNS: &str = "select c.id, c.period, c.zero_risk, c.note, c.amends, c.created_at, u.display_name \
+const CHECK_COLUMNS: &str = "select c.id, c.period, c.zero_risk, c.note, c.amends, c.created_at, c.items, u.display_name \
     from daily_checks c join users u on u.id = c.created_by";
 
 impl Store {
@@ -382,29 +411,20 @@ impl Store {
             return Ok(None);
         };
         let mut check = check_row(&r)?;
-        check.items = sqlx::query(
-            "select risk_point, item, result, note, photos from daily_check_items where check_id = $1 order by position",
-        )
-        .bind(id)
-        .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|i| {
-            let result: String = i.try_get("result")?;
-            Ok(CheckItemRow {
-                risk_point: i.try_get("risk_point")?,
-                item: i.try_get("item")?,
-                result: CheckResult::parse(&result).ok_or(StoreError::Corrupt(result))?,
-                note: i.try_get("note")?,
-                photos: i
-                    .try_get::<String, _>("photos")?
-                    .split(',')
-                    .filter(|p| !p.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
+        let mut conn = self.read.acquire().await?;
+        check.items = stored_items(&mut conn, id, &r.try_get::<String, _>("items")?)
+            .await?
+            .into_iter()
+            .map(|[risk_point, item, result, note, photos]| {
+                Ok(CheckItemRow {
+                    risk_point,
+                    item,
+                    result: CheckResult::parse(&result).ok_or(StoreError::Corrupt(result))?,
+                    note,
+                    photos: photos.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+                })
             })
-        })
-        .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         Ok(Some(check))
     }
 
@@ -431,7 +451,7 @@ impl Store {
         // Every daily period's name begins with its first date, so a range of names is a range of days.
         let (from, to) = (first.to_string(), last.succ_opt().unwrap_or(last).to_string());
         let r = sqlx::query(
-            "select count(*) as checks, coalesce(sum(zero_risk), 0) as zero_risk from daily_checks \
+            "select count(*) as checks, cast(coalesce(sum(zero_risk), 0) as bigint) as zero_risk from daily_checks \
              where unit_id = $1 and period >= $2 and period < $3",
         )
         .bind(unit_id)
@@ -439,19 +459,28 @@ impl Store {
         .bind(&to)
         .fetch_one(&self.read)
         .await?;
-        let failures = sqlx::query(
-            "select i.item, count(*) as n from daily_check_items i join daily_checks c on c.id = i.check_id \
-             where c.unit_id = $1 and c.period >= $2 and c.period < $3 and i.result = 'nonconforming' \
-             group by i.item order by n desc, i.item",
+        // Only a check that is not a zero-risk report has non-conformities to count.
+        let found = sqlx::query(
+            "select id, items from daily_checks where unit_id = $1 and period >= $2 and period < $3 and zero_risk = 0",
         )
         .bind(unit_id)
         .bind(&from)
         .bind(&to)
         .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|f| Ok((f.try_get::<String, _>("item")?, count(f.try_get("n")?))))
-        .collect::<Result<Vec<_>>>()?;
+        .await?;
+        let mut conn = self.read.acquire().await?;
+        let mut tally: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        for row in &found {
+            for [_, item, result, _, _] in
+                stored_items(&mut conn, row.try_get("id")?, &row.try_get::<String, _>("items")?).await?
+            {
+                if result == CheckResult::Nonconforming.code() {
+                    *tally.entry(item).or_default() += 1;
+                }
+            }
+        }
+        let mut failures: Vec<(String, u32)> = tally.into_iter().collect();
+        failures.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(CheckSummary { checks: count(r.try_get("checks")?), zero_risk: count(r.try_get("zero_risk")?), failures })
     }
 

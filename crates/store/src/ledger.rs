@@ -65,8 +65,8 @@ fn leaf_row_query(kind: &str) -> Option<&'static str> {
              join users au on au.id = a.created_by where a.id = $1"
         }
         kind::DAILY_CHECK => {
-            "select c.id, c.period, c.zero_risk, c.note, c.amends, c.risk_list_version, c.created_at, un.credit_code, \
-             au.username from daily_checks c join units un on un.id = c.unit_id join users au on au.id = c.created_by \
+            "select c.id, c.period, c.zero_risk, c.note, c.amends, c.risk_list_version, c.created_at, c.items, \
+             un.credit_code, au.username from daily_checks c join units un on un.id = c.unit_id join users au on au.id = c.created_by \
              where c.id = $1"
         }
         kind::HAZARD_EVENT => {
@@ -152,23 +152,7 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
             )
         }
         kind::DAILY_CHECK => {
-            let items = sqlx::query(
-                "select risk_point, item, result, note, photos from daily_check_items where check_id = $1 order by position",
-            )
-            .bind(record_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|i| {
-                Ok([
-                    i.try_get("risk_point")?,
-                    i.try_get("item")?,
-                    i.try_get("result")?,
-                    i.try_get("note")?,
-                    i.try_get("photos")?,
-                ])
-            })
-            .collect::<Result<Vec<[String; 5]>>>()?;
+            let items = crate::checks::stored_items(conn, record_id, &text("items")?).await?;
             let check = CheckLeaf {
                 id: r.try_get("id")?,
                 amends: r.try_get("amends")?,

@@ -118,7 +118,7 @@ impl Store {
                         Box::pin(async move {
                             conn.execute(
                                 "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; \
-                                 pragma busy_timeout = 5000; pragma wal_autocheckpoint = 0;",
+                                 pragma busy_timeout = 5000;",
                             )
                             .await?;
                             Ok(())
@@ -143,9 +143,7 @@ impl Store {
                 (pool.clone(), pool)
             }
         };
-        // SQLite: commits never stop to copy the WAL back into the database; the writer has that done beside it.
-        let checkpointer = (backend == Backend::Sqlite).then(|| read.clone());
-        let checks = batch::spawn_writer(write.clone(), checkpointer);
+        let checks = batch::spawn_writer(write.clone());
         Ok(Self { backend, write, read, sealer, checks, access_generation: Default::default() })
     }
 

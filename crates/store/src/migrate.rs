@@ -70,6 +70,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_reminders.sql"),
         include_str!("../migrations/postgres/0010_reminders.sql"),
     ),
+    (
+        11,
+        "check_items",
+        include_str!("../migrations/sqlite/0011_check_items.sql"),
+        include_str!("../migrations/postgres/0011_check_items.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

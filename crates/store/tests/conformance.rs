@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row as _;
 use zhian_domain::access::Post;
 use zhian_domain::forms::{AppointmentInfo, PersonInfo, TrainingInfo, UnitInfo};
 use zhian_domain::ident::{CreditCode, DivisionCode, IdNumber};
@@ -124,6 +125,7 @@ conformance!(
     daily_checks_are_logged_never_overwritten_and_open_hazards,
     concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace,
     a_thousand_random_submissions_of_every_kind_verify_and_an_edit_is_found,
+    checks_written_before_items_moved_read_the_same,
     a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it,
 );
 
@@ -575,8 +577,8 @@ async fn daily_checks_are_logged_never_overwritten_and_open_hazards(store: &Stor
     assert_eq!(store.audit(&key.verifier()).await.unwrap().findings, vec![]);
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
-    let changed = sqlx::raw_sql("update daily_check_items set note = '无' where check_id = 1").execute(&mut conn).await;
-    assert!(changed.is_err(), "check items refuse changes");
+    let changed = sqlx::raw_sql("update daily_checks set items = '[]' where id = 1").execute(&mut conn).await;
+    assert!(changed.is_err(), "checks and their items refuse changes");
 }
 
 async fn concurrent_checks_commit_in_groups_and_a_refused_one_leaves_no_trace(store: &Store, _url: &str) {
@@ -853,16 +855,80 @@ async fn a_thousand_random_submissions_of_every_kind_verify_and_an_edit_is_found
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
     let unlock = if url.starts_with("sqlite") {
-        "drop trigger daily_check_items_append_only_update"
+        "drop trigger daily_checks_append_only_update"
     } else {
-        "alter table daily_check_items disable trigger daily_check_items_append_only"
+        "alter table daily_checks disable trigger daily_checks_append_only"
     };
     sqlx::raw_sql(unlock).execute(&mut conn).await.unwrap();
-    let edit = format!("update daily_check_items set result = 'conforming', note = '' where check_id = {victim}");
+    let edit = format!("update daily_checks set items = replace(items, '检查项0', '篡改') where id = {victim}");
     sqlx::raw_sql(sqlx::AssertSqlSafe(edit)).execute(&mut conn).await.unwrap();
     let findings = store.audit(&verifier).await.unwrap().findings;
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert!(findings[0].message.contains(&format!("daily_check #{victim}")), "{findings:?}");
+}
+
+/// A check written before its items went into the check's own row (items in `daily_check_items`) reads and counts
+/// as one written now, and its leaf is still made from its rows.
+async fn checks_written_before_items_moved_read_the_same(store: &Store, url: &str) {
+    use zhian_domain::duty::{CheckItemForm, DailyCheckForm};
+    let founder = user(store, "founder").await;
+    let id = unit(store, founder).await;
+    let items = [("3C", "整车3C标志", "nonconforming", "两台车无标志"), ("票据", "进货票据", "conforming", "")];
+    let form = DailyCheckForm {
+        period: "2026-03-01".into(),
+        items: items
+            .iter()
+            .map(|(p, i, r, n)| CheckItemForm {
+                risk_point: (*p).into(),
+                item: (*i).into(),
+                result: (*r).into(),
+                note: (*n).into(),
+                photos: Vec::new(),
+            })
+            .collect(),
+        note: String::new(),
+        amends: None,
+    };
+    let now_written = store.submit_daily_check(id, &form, Vec::new(), founder, now()).await.unwrap().id;
+    // The same check as the earlier schema kept it.
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();
+    let legacy: i64 = sqlx::query(
+        "insert into daily_checks (unit_id, period, zero_risk, note, risk_list_version, amends, created_by, created_at) \
+         values ($1, '2026-03-02', 0, '', 1, null, $2, $3) returning id",
+    )
+    .bind(id)
+    .bind(founder)
+    .bind(now().timestamp_micros())
+    .fetch_one(&mut conn)
+    .await
+    .unwrap()
+    .try_get("id")
+    .unwrap();
+    for (position, (p, i, r, n)) in (1_i64..).zip(items) {
+        sqlx::query(
+            "insert into daily_check_items (check_id, position, risk_point, item, result, note, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(legacy)
+        .bind(position)
+        .bind(p)
+        .bind(i)
+        .bind(r)
+        .bind(n)
+        .bind(now().timestamp_micros())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let (new, old) = (
+        store.daily_check(id, now_written).await.unwrap().unwrap(),
+        store.daily_check(id, legacy).await.unwrap().unwrap(),
+    );
+    assert_eq!(new.items, old.items);
+    assert!(store.leaf_for("daily_check", legacy).await.unwrap().is_some(), "its leaf is made from its rows");
+    let summary = store.daily_summary(id, day("2026-03-01"), day("2026-03-02")).await.unwrap();
+    assert_eq!((summary.checks, summary.failures), (2, vec![("整车3C标志".to_owned(), 2)]), "both are counted");
 }
 
 async fn a_hazard_goes_round_its_loop_on_the_log_and_the_director_hears_of_it(store: &Store, _url: &str) {
