@@ -362,7 +362,7 @@ fn check_row(r: &AnyRow) -> Result<DailyCheck> {
 
 const HAZARD_COLUMNS: &str = "select id, source_check_id, source_inspection_id, title, description, status, owner, deadline, created_at from hazards";
 
-const CHECK_COLUMNS: &str = "select c.id, c.period, c.zero_risk, c.note, c.amends, c.created_at, c.items, u.display_name \
+const CHECK_COLUMNS: &str = "select c.id, c.period, c.zero_risk, c.note, c.amends, c.created_at, u.display_name \
     from daily_checks c join users u on u.id = c.created_by";
 
 impl Store {
@@ -402,7 +402,8 @@ impl Store {
 
     /// One daily check of a unit, with its items.
     pub async fn daily_check(&self, unit_id: i64, id: i64) -> Result<Option<DailyCheck>> {
-        let Some(r) = sqlx::query(sqlx::AssertSqlSafe(format!("{CHECK_COLUMNS} where c.unit_id = $1 and c.id = $2")))
+        let sql = CHECK_COLUMNS.replacen("u.display_name", "u.display_name, c.items", 1);
+        let Some(r) = sqlx::query(sqlx::AssertSqlSafe(format!("{sql} where c.unit_id = $1 and c.id = $2")))
             .bind(unit_id)
             .bind(id)
             .fetch_optional(&self.read)
