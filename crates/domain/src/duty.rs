@@ -285,6 +285,15 @@ pub fn check_timing(period: &Period, window: &Window, now: DateTime<Utc>) -> Res
     Ok(())
 }
 
+/// Whether a slot still due at `now` is worth a reminder: once a third of its window has passed, and no later than
+/// nine hours in — a day's check is asked for at 08:00 rather than at midnight, a week's report on Monday at 09:00, a
+/// shift's a third of the way through it.
+#[must_use]
+pub fn reminder_due(window: &Window, now: DateTime<Utc>) -> bool {
+    let grace = ((window.end - window.start) / 3).min(9 * 3600);
+    now.timestamp() >= window.start + grace
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +351,20 @@ mod tests {
         let review = WeeklyReviewForm { period: "2026-W10".into(), analysis: " ".into(), ..Default::default() };
         let e = review.check(Cadence::Weeks(1)).unwrap_err();
         assert!(e.get("analysis").is_some() && e.get("conclusions").is_some());
+    }
+
+    #[test]
+    fn reminders_wait_for_the_morning_or_a_third_of_a_shift() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let day = Period::parse(Cadence::Days(1), "2026-03-02").unwrap().window();
+        assert!(!reminder_due(&day, at("2026-03-02T07:59:59+08:00")));
+        assert!(reminder_due(&day, at("2026-03-02T08:00:00+08:00")));
+        let week = Period::parse(Cadence::Weeks(1), "2026-W10").unwrap().window();
+        assert!(!reminder_due(&week, at("2026-03-02T08:59:59+08:00")));
+        assert!(reminder_due(&week, at("2026-03-02T09:00:00+08:00")));
+        let shift = Period::parse(Cadence::Shifts(3), "2026-03-02#2").unwrap().window();
+        assert!(!reminder_due(&shift, at("2026-03-02T10:39:59+08:00")), "the second of three shifts opens at 08:00");
+        assert!(reminder_due(&shift, at("2026-03-02T10:40:00+08:00")));
     }
 
     #[test]

@@ -65,13 +65,12 @@ async fn scan_unit(state: &AppState, unit: i64, now: DateTime<Utc>) -> Result<u3
         let slots: Vec<_> =
             calendar.slots.iter().filter(|s| s.tier == tier && s.window.start <= now.timestamp()).collect();
         let link = format!("/units/{unit}/{list}");
-        if let Some(current) = slots.last() {
-            // A day's check is asked for in the morning, not at midnight: a third of the window, at most 9 hours in.
-            let grace = ((current.window.end - current.window.start) / 3).min(9 * 3600);
-            if current.status == SlotStatus::Due && now.timestamp() >= current.window.start + grace {
-                let key = format!("due:{}:{}", tier.code(), current.period);
-                events.push((key, format!("{}待完成：{}《{name}》", tier.label(), current.period), link.clone(), post));
-            }
+        if let Some(current) = slots.last()
+            && current.status == SlotStatus::Due
+            && zhian_domain::duty::reminder_due(&current.window, now)
+        {
+            let key = format!("due:{}:{}", tier.code(), current.period);
+            events.push((key, format!("{}待完成：{}《{name}》", tier.label(), current.period), link.clone(), post));
         }
         if let Some(previous) = slots.iter().rev().nth(1)
             && previous.status == SlotStatus::Missing
