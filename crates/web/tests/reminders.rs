@@ -169,6 +169,13 @@ async fn reminders_reach_each_platform_in_its_format_with_retries_and_no_duplica
     let page = app.get(&format!("/units/{id}/settings"), Some(&principal)).await;
     assert!(page.body.contains("企业微信群机器人") && page.body.contains("/wecom?…"), "the key is not shown");
     assert!(!page.body.contains("key=k1"));
+    // Nor is it stored in the clear: the database file never holds the robot's key or the signing secrets.
+    app.state.store.close().await;
+    let mut stored = std::fs::read(app.database_file()).unwrap();
+    stored.extend(std::fs::read(app.database_file().with_extension("db-wal")).unwrap_or_default());
+    let has = |needle: &str| stored.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(has("/wecom?…"), "the address is kept as shown");
+    assert!(!has("key=k1") && !has("access_token=t") && !has("SECret") && !has("g-key"), "credentials are sealed");
 }
 
 #[tokio::test]

@@ -85,6 +85,11 @@ impl TestApp {
         Self { state, clock, dir }
     }
 
+    /// The database file, for a test that looks at what is stored.
+    pub fn database_file(&self) -> std::path::PathBuf {
+        self.dir.join("zhian.db")
+    }
+
     /// Sends a request through the whole router.
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response: Response<Body> = zhian_web::router(self.state.clone()).oneshot(request).await.unwrap();
