@@ -10,8 +10,8 @@ use crate::AppState;
 use crate::auth::Ctx;
 use crate::error::AppError;
 
-/// A store refusal as an error on one field.
-fn refused(field: &str, e: StoreError) -> AppError {
+/// A store refusal (a rule checked in the writing transaction) as an error on one field; other errors as they are.
+pub(crate) fn refused(field: &str, e: StoreError) -> AppError {
     match e {
         StoreError::Refused(why) => {
             let mut f = FieldErrors::default();

@@ -17,14 +17,11 @@ pub async fn submit_daily_check(
     form: &zhian_domain::duty::DailyCheckForm,
     photos: Vec<zhian_store::photos::NewPhoto>,
 ) -> Result<zhian_store::checks::SubmittedCheck, AppError> {
-    match state.store.submit_daily_check(unit_id, form, photos, ctx.user()?.id, state.clock.now()).await {
-        Err(StoreError::Refused(why)) => {
-            let mut f = FieldErrors::default();
-            f.add("period", why);
-            Err(AppError::Invalid(f))
-        }
-        other => Ok(other?),
-    }
+    state
+        .store
+        .submit_daily_check(unit_id, form, photos, ctx.user()?.id, state.clock.now())
+        .await
+        .map_err(|e| super::dispatch::refused("period", e))
 }
 
 /// The unit's obligation calendar for the days `from..=to` at now: every tier's slots touching those days, in time
@@ -132,18 +129,11 @@ pub async fn submit_weekly_review(
 ) -> Result<i64, AppError> {
     let cadence = state.store.unit_settings(unit_id).await?.cadences.weekly;
     let info = form.check(cadence).map_err(AppError::Invalid)?;
-    let refuse = |message: String| {
-        let mut f = FieldErrors::default();
-        f.add("period", message);
-        AppError::Invalid(f)
-    };
+    let refused = |e| super::dispatch::refused("period", e);
     zhian_domain::duty::check_timing(&info.period, &info.period.window(), state.clock.now())
-        .map_err(|e| refuse(e.to_string()))?;
+        .map_err(|e| refused(StoreError::Refused(e.to_string())))?;
     let draft = weekly_draft(state, unit_id, &info.period).await?.text();
-    match state.store.submit_weekly_review(unit_id, &info, &draft, ctx.user()?.id, state.clock.now()).await {
-        Err(StoreError::Refused(why)) => Err(refuse(why)),
-        other => Ok(other?),
-    }
+    state.store.submit_weekly_review(unit_id, &info, &draft, ctx.user()?.id, state.clock.now()).await.map_err(refused)
 }
 
 /// A hazard step as submitted.
@@ -188,14 +178,11 @@ pub async fn hazard_step(
     let posts: Vec<Post> = ctx.subject.posts.iter().filter(|(u, _)| *u == unit_id).map(|(_, p)| *p).collect();
     let today = state.clock.today();
     let rule = |status| apply(status, &step, &posts, today).map_err(|e| e.to_string());
-    match state.store.hazard_step(unit_id, hazard_id, &step, &rule, ctx.user()?.id, state.clock.now()).await {
-        Err(StoreError::Refused(why)) => {
-            let mut f = FieldErrors::default();
-            f.add("step", why);
-            Err(AppError::Invalid(f))
-        }
-        other => Ok(other?),
-    }
+    state
+        .store
+        .hazard_step(unit_id, hazard_id, &step, &rule, ctx.user()?.id, state.clock.now())
+        .await
+        .map_err(|e| super::dispatch::refused("step", e))
 }
 
 /// Proposes a veto.
