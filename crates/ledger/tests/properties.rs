@@ -213,3 +213,16 @@ proptest! {
         prop_assert_eq!(reopened.root(), mem.root());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A JCS string literal is what ECMAScript's `JSON.stringify` writes, which serde_json matches: only `"`, `\`
+    /// and controls are escaped, every other character is copied as it is.
+    #[test]
+    fn jcs_strings_are_json_stringify(s in "(\\PC|[\u{0}-\u{1f}\"\\\\\u{7f}\u{2028}])*") {
+        let mut out = String::new();
+        zhian_ledger::record::jcs_write_string(&s, &mut out);
+        prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+    }
+}

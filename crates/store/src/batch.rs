@@ -16,7 +16,7 @@ use zhian_domain::duty::{CheckResult, DailyCheckForm, DailyCheckInfo, check_timi
 use zhian_domain::forms::FieldErrors;
 
 use crate::checks::SubmittedCheck;
-use crate::ledger::{Appender, CheckLeaf, Col, Params, json, kind, leaf_text, padded};
+use crate::ledger::{Appender, CheckLeaf, Col, Params, fetch_json, json, kind, leaf_text, padded};
 use crate::photos::{NewPhoto, insert_photo};
 use crate::{Result, StoreError, micros};
 
@@ -156,25 +156,24 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<Subm
         .collect();
 
     // The period rule: the records each (unit, period) already has, then the batch in order.
-    let valid = || checked.iter().filter_map(|c| c.as_ref().ok());
-    let units_asked: Vec<i64> = padded(&dedup(valid().map(|c| c.job.unit_id)));
-    let periods: Vec<String> = padded(&dedup(valid().map(|c| c.info.period.to_string())));
+    let asked =
+        dedup(checked.iter().filter_map(|c| c.as_ref().ok()).map(|c| (c.job.unit_id, c.info.period.to_string())));
     let mut existing: HashMap<(i64, String), Vec<i64>> = HashMap::new();
-    if !units_asked.is_empty() {
-        let sql = format!(
-            "select id, unit_id, period from daily_checks where unit_id in ({}) and period in ({}) order by id",
-            params.list(1, units_asked.len()),
-            params.list(units_asked.len() + 1, periods.len())
+    if !asked.is_empty() {
+        // One index probe per pair asked, whatever the mix of units and periods.
+        let pairs = if params.sqlite() {
+            "json_each(?) j cross join daily_checks c on c.unit_id = (j.value ->> 0) and c.period = (j.value ->> 1)"
+        } else {
+            "json_array_elements($1::json) as j(e) join daily_checks c on c.unit_id = (j.e ->> 0)::bigint \
+             and c.period = j.e ->> 1"
+        };
+        let sql = params.select_json(
+            "id, unit_id, period",
+            &format!("from (select c.id, c.unit_id, c.period from {pairs} order by c.id) c"),
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for u in &units_asked {
-            query = query.bind(*u);
-        }
-        for p in &periods {
-            query = query.bind(p);
-        }
-        for r in query.fetch_all(&mut *tx).await? {
-            existing.entry((r.try_get("unit_id")?, r.try_get("period")?)).or_default().push(r.try_get("id")?);
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(json(&asked)?);
+        for (id, unit, period) in fetch_json::<(i64, i64, String)>(&mut tx, query).await? {
+            existing.entry((unit, period)).or_default().push(id);
         }
     }
     let mut taken: HashMap<(i64, String), usize> = HashMap::new();
@@ -292,20 +291,19 @@ async fn unit_facts(
     conn: &mut sqlx::AnyConnection,
     units: &[i64],
 ) -> Result<HashMap<i64, (zhian_domain::Cadence, Option<i64>, String)>> {
-    let sql = format!(
-        "select u.id, u.daily_cadence, u.credit_code, (select max(r.version) from risk_lists r where r.unit_id = u.id) \
-         as risk_version from units u where u.id in ({})",
-        Params::of(conn).list(1, units.len())
+    let params = Params::of(conn);
+    let sql = params.select_json(
+        "u.id, u.daily_cadence, u.credit_code, (select max(r.version) from risk_lists r where r.unit_id = u.id)",
+        &format!("from units u where u.id in ({})", params.list(1, units.len())),
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for u in units {
         query = query.bind(*u);
     }
     let mut facts = HashMap::new();
-    for r in query.fetch_all(&mut *conn).await? {
-        let spec: String = r.try_get("daily_cadence")?;
+    for (id, spec, credit_code, risk_version) in fetch_json::<(i64, String, String, Option<i64>)>(conn, query).await? {
         let cadence = spec.parse().map_err(|_| StoreError::Corrupt(spec))?;
-        facts.insert(r.try_get("id")?, (cadence, r.try_get("risk_version")?, r.try_get("credit_code")?));
+        facts.insert(id, (cadence, risk_version, credit_code));
     }
     Ok(facts)
 }
@@ -317,13 +315,24 @@ fn dedup<T: Ord>(values: impl Iterator<Item = T>) -> Vec<T> {
     v
 }
 
-/// Inserts the checks, each with its items as one JSON array, with one statement; returns their ids in the order given. Ids are handed out in the order the
-/// rows are inserted (SQLite's next rowid, PostgreSQL's identity sequence), so the ids returned, sorted, follow them.
+/// Inserts the checks, each with its items as one JSON array, with one statement; returns their ids in the order
+/// given. On SQLite the writer, alone in its transaction, numbers them itself after the largest id, so nothing comes
+/// back row by row; PostgreSQL's identity sequence hands ids out in the order the rows are inserted, so the ids it
+/// returns, sorted, follow them.
 async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) -> Result<Vec<i64>> {
     use Col::{Int, Text};
+    let params = Params::of(conn);
+    let first = if params.sqlite() {
+        let max: i64 =
+            sqlx::query("select coalesce(max(id), 0) from daily_checks").fetch_one(&mut *conn).await?.try_get(0)?;
+        Some(max + 1)
+    } else {
+        None
+    };
     let rows: Vec<_> = checks
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(n, c)| {
             let info = &c.info;
             let items: Vec<[&str; 5]> = info
                 .items
@@ -332,6 +341,7 @@ async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) 
                 .map(|(i, photos)| [i.risk_point.as_str(), i.item.as_str(), i.result.code(), i.note.as_str(), photos])
                 .collect();
             Ok((
+                first.map(|f| f + i64::try_from(n).unwrap_or(i64::MAX)),
                 c.job.unit_id,
                 info.period.to_string(),
                 i64::from(info.zero_risk()),
@@ -344,27 +354,34 @@ async fn insert_checks(conn: &mut sqlx::AnyConnection, checks: &[&Checked<'_>]) 
             ))
         })
         .collect::<Result<_>>()?;
-    let sql = Params::of(conn).insert_json(
-        "daily_checks",
-        &[
-            ("unit_id", Int),
-            ("period", Text),
-            ("zero_risk", Int),
-            ("note", Text),
-            ("risk_list_version", Int),
-            ("amends", Int),
-            ("created_by", Int),
-            ("created_at", Int),
-            ("items", Text),
-        ],
-    ) + " returning id";
-    let mut ids: Vec<i64> = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(json(&rows)?)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get("id"))
-        .collect::<Result<_, _>>()?;
+    let mut columns = vec![
+        ("id", Int),
+        ("unit_id", Int),
+        ("period", Text),
+        ("zero_risk", Int),
+        ("note", Text),
+        ("risk_list_version", Int),
+        ("amends", Int),
+        ("created_by", Int),
+        ("created_at", Int),
+        ("items", Text),
+    ];
+    let query = |sql: String| sqlx::query(sqlx::AssertSqlSafe(sql));
+    let mut ids: Vec<i64> = if let Some(first) = first {
+        let written =
+            query(params.insert_json("daily_checks", &columns)).bind(json(&rows)?).execute(&mut *conn).await?;
+        (first..).take(usize::try_from(written.rows_affected()).unwrap_or(0)).collect()
+    } else {
+        columns.remove(0);
+        let rows: Vec<_> = rows.iter().map(|r| (r.1, &r.2, r.3, r.4, r.5, r.6, r.7, r.8, &r.9)).collect();
+        query(params.insert_json("daily_checks", &columns) + " returning id")
+            .bind(json(&rows)?)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?
+    };
     if ids.len() != checks.len() {
         return Err(StoreError::Corrupt("批量写入的记录数不符".into()));
     }
@@ -385,10 +402,13 @@ async fn known_photos(conn: &mut sqlx::AnyConnection, batch: &[CheckJob]) -> Res
     let units = padded(&dedup(named.iter().map(|(u, _)| *u)));
     let names = padded(&dedup(named.iter().map(|(_, p)| (*p).clone())));
     let params = Params::of(conn);
-    let sql = format!(
-        "select unit_id, sha256 from photos where unit_id in ({}) and sha256 in ({})",
-        params.list(1, units.len()),
-        params.list(units.len() + 1, names.len())
+    let sql = params.select_json(
+        "unit_id, sha256",
+        &format!(
+            "from photos where unit_id in ({}) and sha256 in ({})",
+            params.list(1, units.len()),
+            params.list(units.len() + 1, names.len())
+        ),
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for u in &units {
@@ -397,9 +417,7 @@ async fn known_photos(conn: &mut sqlx::AnyConnection, batch: &[CheckJob]) -> Res
     for n in &names {
         query = query.bind(n);
     }
-    for r in query.fetch_all(&mut *conn).await? {
-        known.insert((r.try_get("unit_id")?, r.try_get("sha256")?));
-    }
+    known.extend(fetch_json::<(i64, String)>(conn, query).await?);
     Ok(known)
 }
 
@@ -409,13 +427,12 @@ async fn usernames(conn: &mut sqlx::AnyConnection, users: &[i64]) -> Result<Hash
     if users.is_empty() {
         return Ok(names);
     }
-    let sql = format!("select id, username from users where id in ({})", Params::of(conn).list(1, users.len()));
+    let params = Params::of(conn);
+    let sql = params.select_json("id, username", &format!("from users where id in ({})", params.list(1, users.len())));
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for id in users {
         query = query.bind(*id);
     }
-    for r in query.fetch_all(&mut *conn).await? {
-        names.insert(r.try_get("id")?, r.try_get("username")?);
-    }
+    names.extend(fetch_json::<(i64, String)>(conn, query).await?);
     Ok(names)
 }

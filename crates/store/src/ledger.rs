@@ -512,6 +512,33 @@ impl Params {
     }
 }
 
+impl Params {
+    /// `select` of `columns` from `rest` (a `from … where …` clause) as one row holding one JSON text: an array of
+    /// arrays, one per row, its values in column order. A read of many rows comes back as one value: on SQLite each
+    /// row is otherwise handed over from the database's thread on its own.
+    pub(crate) fn select_json(self, columns: &str, rest: &str) -> String {
+        if self.sqlite {
+            format!("select json_group_array(json_array({columns})) {rest}")
+        } else {
+            format!("select coalesce(json_agg(json_build_array({columns})), '[]')::text {rest}")
+        }
+    }
+
+    /// Whether this is SQLite.
+    pub(crate) fn sqlite(self) -> bool {
+        self.sqlite
+    }
+}
+
+/// The rows of a [`Params::select_json`] query, each read as `T` (a tuple in column order).
+pub(crate) async fn fetch_json<T: serde::de::DeserializeOwned>(
+    conn: &mut sqlx::AnyConnection,
+    query: sqlx::query::Query<'_, Any, sqlx::any::AnyArguments>,
+) -> Result<Vec<T>> {
+    let text: String = query.fetch_one(conn).await?.try_get(0)?;
+    serde_json::from_str(&text).map_err(bad)
+}
+
 /// The type of a column filled from JSON.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Col {

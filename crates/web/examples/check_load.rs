@@ -51,9 +51,10 @@ impl Conn {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         head.push_str("\r\n");
-        let s = self.stream.get_mut();
-        s.write_all(head.as_bytes()).await?;
-        s.write_all(body).await?;
+        // One write per request, as a browser's or wrk's: head and body in one segment.
+        let mut request = head.into_bytes();
+        request.extend_from_slice(body);
+        self.stream.get_mut().write_all(&request).await?;
         let mut line = String::new();
         self.stream.read_line(&mut line).await?;
         let status = line.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
@@ -196,6 +197,21 @@ async fn main() {
             latencies
         }));
     }
+    // The rate of each 5 s window, to see whether it holds over the run.
+    let ticker = {
+        let ok = ok.clone();
+        tokio::spawn(async move {
+            let mut last = 0;
+            let mut windows = Vec::new();
+            while Instant::now() + Duration::from_secs(5) <= deadline {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                let now = ok.load(Ordering::Relaxed);
+                windows.push(format!("{}", (now - last) / 5));
+                last = now;
+            }
+            windows
+        })
+    };
     let mut latencies = Vec::new();
     for w in workers {
         latencies.extend(w.await.unwrap());
@@ -211,6 +227,7 @@ async fn main() {
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.99)
     );
+    println!("checks/s in each 5 s window: {}", ticker.await.unwrap().join(", "));
     if let Some(dir) = rest.first() {
         let raw = raw_commits(dir, secs.min(5)).await;
         println!("raw single-row SQLite commits (synchronous=FULL, WAL): {raw:.0}/s; ratio {:.2}", rate / raw);

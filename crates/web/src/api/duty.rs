@@ -7,17 +7,58 @@ use crate::usecases::{self};
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{ApiJson, ApiResult, ok};
 
-fn check_json(c: &zhian_store::checks::DailyCheck) -> Value {
-    json!({
-        "id": c.id, "period": c.period, "zero_risk": c.zero_risk, "note": c.note, "amends": c.amends,
-        "created_by": c.created_by, "created_at": c.created_at.to_rfc3339(),
-        "items": c.items.iter().map(|i| json!({"risk_point": i.risk_point, "item": i.item, "result": i.result.code(), "note": i.note, "photos": i.photos})).collect::<Vec<_>>(),
-    })
+/// A daily check as the API gives it; written straight from the record, the busiest answer there is.
+#[derive(Serialize)]
+struct CheckBody<'a> {
+    id: i64,
+    period: &'a str,
+    zero_risk: bool,
+    note: &'a str,
+    amends: Option<i64>,
+    created_by: &'a str,
+    created_at: String,
+    items: Vec<ItemBody<'a>>,
+    /// The hazards a submission opened; only in the answer to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hazards: Option<&'a [i64]>,
+}
+
+#[derive(Serialize)]
+struct ItemBody<'a> {
+    risk_point: &'a str,
+    item: &'a str,
+    result: &'static str,
+    note: &'a str,
+    photos: &'a [String],
+}
+
+fn check_json(c: &zhian_store::checks::DailyCheck) -> CheckBody<'_> {
+    CheckBody {
+        id: c.id,
+        period: &c.period,
+        zero_risk: c.zero_risk,
+        note: &c.note,
+        amends: c.amends,
+        created_by: &c.created_by,
+        created_at: c.created_at.to_rfc3339(),
+        items: c
+            .items
+            .iter()
+            .map(|i| ItemBody {
+                risk_point: &i.risk_point,
+                item: &i.item,
+                result: i.result.code(),
+                note: &i.note,
+                photos: &i.photos,
+            })
+            .collect(),
+        hazards: None,
+    }
 }
 
 /// `GET /api/v1/units/{unit_id}/daily-checks`: the newest 200, without items.
@@ -68,7 +109,7 @@ pub async fn submit_daily_check(
             .collect(),
     };
     let mut body = check_json(&check);
-    body["hazards"] = json!(written.hazards);
+    body.hazards = Some(&written.hazards);
     ok(StatusCode::CREATED, body)
 }
 
