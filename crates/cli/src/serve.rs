@@ -176,19 +176,30 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
             .ok()
             .filter(|h| *h > 0)
             .ok_or_else(|| Failure::bad_value("ZHIAN_VETO_ESCALATION_HOURS", &hours, "须为正整数（小时）"))?;
-        let public_url = Some(setting(None, "ZHIAN_PUBLIC_URL", "")).filter(|u| !u.is_empty());
+        let local = listener.local_addr().map_err(|e| Failure::BadInput(e.to_string()))?;
+        // Links that leave the server (reminders, the QR codes on documents) need the address people reach it at.
+        let public_url = setting(None, "ZHIAN_PUBLIC_URL", &format!("http://{local}"));
         let webhook_private_hosts = setting(None, "ZHIAN_WEBHOOK_PRIVATE_HOSTS", "0") == "1";
+        let font_dir = setting(None, "ZHIAN_FONT_DIR", zhian_docs::pdf::DEFAULT_FONT_DIR).into();
         let settings = Settings {
             secure_cookies: a.secure_cookies,
             veto_escalation_hours,
-            public_url,
+            public_url: Some(public_url),
             webhook_private_hosts,
+            font_dir,
             ..Settings::default()
         };
         let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, settings)
             .map_err(|e| Failure::BadInput(e.to_string()))?;
-        let local = listener.local_addr().map_err(|e| Failure::BadInput(e.to_string()))?;
         let mut text = format!("zhian（质安）已启动：http://{local}\n数据库：{}\n", describe(&place));
+        let fonts = &state.settings.font_dir;
+        if let Some(missing) = zhian_docs::pdf::FONT_FILES.iter().find(|f| !fonts.join(f).is_file()) {
+            text.push_str(&format!(
+                "注意：{} 中没有 {missing}，无法生成 PDF 文件（Word、Excel 不受影响）。请安装 fonts-noto-cjk\
+                 （Debian/Ubuntu：sudo apt-get install fonts-noto-cjk），或用 ZHIAN_FONT_DIR 指定字体目录。\n",
+                fonts.display()
+            ));
+        }
         if let Some((user, password)) = zhian_web::bootstrap_admin(&state).await.map_err(|e| Failure::BadInput(e.to_string()))? {
             text.push_str(&format!(
                 "首次启动，已创建系统管理员：用户名 {user}，一次性密码 {password}\n（密码只显示这一次；首次登录后须修改）\n"

@@ -13,6 +13,7 @@
 pub mod batch;
 pub mod checks;
 pub mod dispatch;
+pub mod documents;
 mod error;
 pub mod ledger;
 mod migrate;

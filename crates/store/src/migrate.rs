@@ -76,6 +76,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_check_items.sql"),
         include_str!("../migrations/postgres/0011_check_items.sql"),
     ),
+    (
+        12,
+        "documents",
+        include_str!("../migrations/sqlite/0012_documents.sql"),
+        include_str!("../migrations/postgres/0012_documents.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -12,6 +12,7 @@
 mod api;
 pub mod auth;
 pub mod demo;
+mod documents;
 mod error;
 mod forms;
 mod openapi;
@@ -20,6 +21,9 @@ mod records;
 pub mod reminders;
 pub mod routes;
 mod usecases;
+
+/// The statutory document of a kind (with its record for the three records), as the download routes make it.
+pub use usecases::document;
 mod view;
 
 use std::net::SocketAddr;
@@ -55,6 +59,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Let webhooks reach hosts in private networks (an on-premises relay; the tests' local receiver).
     pub webhook_private_hosts: bool,
+    /// Where the Noto CJK font files for PDFs are (`ZHIAN_FONT_DIR`; Debian's `fonts-noto-cjk` place by default).
+    pub font_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
@@ -65,6 +71,7 @@ impl Default for Settings {
             veto_escalation_hours: zhian_domain::veto::DEFAULT_ESCALATION_HOURS,
             public_url: None,
             webhook_private_hosts: false,
+            font_dir: zhian_docs::pdf::DEFAULT_FONT_DIR.into(),
         }
     }
 }
@@ -93,6 +100,8 @@ pub struct AppState {
     pub dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// The guard's recent findings.
     pub access: Arc<auth::AccessCache>,
+    /// The PDF renderer, its fonts loaded on first use.
+    pub pdf: Arc<std::sync::OnceLock<Result<zhian_docs::pdf::PdfRenderer, String>>>,
 }
 
 impl AppState {
@@ -110,6 +119,7 @@ impl AppState {
             passwords: Arc::new(auth::PasswordWorker::start()?),
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
             access: Arc::new(auth::AccessCache::default()),
+            pdf: Arc::default(),
             store,
             clock,
             entropy,

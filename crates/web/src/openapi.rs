@@ -36,6 +36,13 @@ fn describe(spec: &RouteSpec) -> (&'static str, Option<&'static str>, &'static s
             ("岗位职责文本（kind: director | officer）", None, "DutyText")
         }
         ("PUT", "/api/v1/units/{unit_id}/duties/{kind}") => ("保存岗位职责新版本", Some("DutyInput"), "Version"),
+        ("GET", "/api/v1/units/{unit_id}/documents/{file}") => (
+            "法定文件：{file} 为 daily-{检查记录号}、weekly-{周报号}、monthly-{纪要号} 或台账名（risk-list、director-duties、\
+             officer-rules、roster、training、hazards、vetoes、suspensions）加 .pdf、.docx，台账另有 .xlsx；\
+             每份附验证码与二维码，/v/{验证码} 公开核验",
+            None,
+            "Binary",
+        ),
         ("GET", "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle") => {
             ("记录的证明包：记录、包含证明、签名检查点与验证公钥，可用 zhian verify 离线校验", None, "Object")
         }
@@ -206,6 +213,7 @@ fn schemas() -> Value {
         "NewAccount": s(json!({"username": text, "one_time_password": text}), &["username", "one_time_password"]),
         "Empty": {"type": "null"},
         "Object": {"type": "object"},
+        "Binary": {"type": "string", "format": "binary"},
         "Error": s(json!({"error": {"type": "object", "properties": {
             "status": int, "code": text, "message": text,
             "fields": {"type": "array", "items": s(json!({"pointer": text, "message": text}), &["pointer", "message"])}}}}), &["error"]),

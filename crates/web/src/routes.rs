@@ -7,7 +7,7 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 use zhian_domain::access::Action;
 
 use crate::auth::{Guard, guard};
-use crate::{AppState, api, pages, records};
+use crate::{AppState, api, documents, pages, records};
 
 /// One route's declaration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +53,7 @@ table! {
     get "/static/app.css" Public false => pages::stylesheet,
     get "/log/checkpoint" Public false => records::checkpoint,
     get "/log/key" Public false => records::verifier_key,
+    get "/v/{code}" Public false => documents::verify,
     get "/login" Public false => pages::account::login_form,
     post "/login" Public false => pages::account::login,
     post "/logout" OwnAccount false => pages::account::logout,
@@ -111,6 +112,8 @@ table! {
     post "/units/{unit_id}/hazards/{hazard_id}/steps" ActOnHazard false => pages::hazards::step,
     post "/notifications/{notification_id}/read" OwnAccount false => pages::hazards::read_notification,
     get "/units/{unit_id}/records/{kind}/{record_id}/bundle" ViewUnit false => records::page_bundle,
+    get "/units/{unit_id}/documents" ViewUnit false => documents::index,
+    get "/units/{unit_id}/documents/{file}" ViewUnit false => documents::page_file,
     get "/admin/accounts" ManageAccounts false => pages::admin::accounts,
     post "/admin/accounts" ManageAccounts false => pages::admin::create,
     post "/admin/accounts/{user_id}/password" ManageAccounts false => pages::admin::reset,
@@ -168,6 +171,7 @@ table! {
     post "/api/v1/units/{unit_id}/hazards/{hazard_id}/steps" ActOnHazard true => api::hazard_step,
     get "/api/v1/notifications" OwnAccount true => api::notifications,
     get "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle" ViewUnit true => records::api_bundle,
+    get "/api/v1/units/{unit_id}/documents/{file}" ViewUnit true => documents::api_file,
     get "/api/v1/accounts" ManageAccounts true => api::accounts,
     post "/api/v1/accounts" ManageAccounts true => api::create_account,
 }

@@ -20,6 +20,7 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/static/app.css", "yyyyyy", "yyyyyy"),
     ("GET", "/log/checkpoint", "yyyyyy", "yyyyyy"),
     ("GET", "/log/key", "yyyyyy", "yyyyyy"),
+    ("GET", "/v/{code}", "yyyyyy", "yyyyyy"),
     ("GET", "/login", "yyyyyy", "yyyyyy"),
     ("POST", "/login", "yyyyyy", "yyyyyy"),
     ("POST", "/logout", "lyyyyy", "lyyyyy"),
@@ -45,6 +46,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/duties/{kind}/edit", "lnnynn", "lnnnnn"),
     ("POST", "/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
     ("GET", "/units/{unit_id}/records/{kind}/{record_id}/bundle", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/documents", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/documents/{file}", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/calendar", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/checks", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/checks/new", "lnnnny", "lnnnnn"),
@@ -103,6 +106,7 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/api/v1/units/{unit_id}/duties/{kind}", "lyyyyy", "lynnnn"),
     ("PUT", "/api/v1/units/{unit_id}/duties/{kind}", "lnnynn", "lnnnnn"),
     ("GET", "/api/v1/units/{unit_id}/records/{kind}/{record_id}/bundle", "lyyyyy", "lynnnn"),
+    ("GET", "/api/v1/units/{unit_id}/documents/{file}", "lyyyyy", "lynnnn"),
     ("GET", "/api/v1/units/{unit_id}/calendar", "lyyyyy", "lynnnn"),
     ("GET", "/api/v1/units/{unit_id}/daily-checks", "lyyyyy", "lynnnn"),
     ("POST", "/api/v1/units/{unit_id}/daily-checks", "lnnnny", "lnnnnn"),
@@ -158,6 +162,8 @@ struct Fixture {
     veto: i64,
     /// The photo the check carries.
     photo: String,
+    /// A document's verification code.
+    document_code: String,
 }
 
 async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
@@ -199,6 +205,8 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
         zhian_domain::veto::VetoForm { product: "充电器".into(), defect: "无3C".into(), proposal: "停售".into() };
     let veto = app.state.store.propose_veto(unit, &proposal.check().unwrap(), officer, common::now()).await.unwrap();
     let person = spare.json()["id"].as_i64().unwrap();
+    let document_code =
+        app.state.store.issue_document_code(unit, "daily", "记录", "2026-03-01", &[0], common::now()).await.unwrap();
     (
         Fixture {
             unit,
@@ -211,6 +219,7 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
             review,
             veto,
             photo: photo.sha256,
+            document_code,
         },
         director,
         officer,
@@ -230,6 +239,8 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{veto_id}", &f.veto.to_string())
         .replace("{notification_id}", &f.notification.to_string())
         .replace("{sha256}", &f.photo)
+        .replace("{file}", "roster.docx")
+        .replace("{code}", &f.document_code)
 }
 
 /// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail

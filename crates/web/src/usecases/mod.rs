@@ -2,6 +2,7 @@
 
 mod accounts;
 mod dispatch;
+mod documents;
 mod duty;
 mod lists;
 mod people;
@@ -9,6 +10,7 @@ mod units;
 
 pub use accounts::*;
 pub use dispatch::*;
+pub use documents::*;
 pub use duty::*;
 pub use lists::*;
 pub use people::*;

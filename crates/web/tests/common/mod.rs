@@ -39,6 +39,7 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -96,7 +97,7 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = to_bytes(response.into_body(), 10 << 20).await.unwrap();
-        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
     }
 
     pub async fn get(&self, path: &str, login: Option<&Login>) -> Reply {
