@@ -34,8 +34,10 @@ pub enum Command {
         #[command(subcommand)]
         command: LogCommand,
     },
-    /// 离线校验证明包（记录、包含证明、签名检查点、验证公钥）
+    /// 离线校验证明包（记录、包含证明、签名检查点、验证公钥），或整个期间归档（.zip）
     Verify(VerifyBundleArgs),
+    /// 导出单位某一期间的归档：全部法定文件、证明包、检查点与清单（.zip）
+    Export(ExportArgs),
     /// 启动服务（默认使用 ./zhian-data 下的嵌入式 SQLite）
     Serve(ServeArgs),
     /// 初始化：创建系统管理员并显示一次性密码
@@ -258,7 +260,28 @@ pub struct VerifyCheckpointArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyBundleArgs {
-    /// 证明包文件（JSON）
+    /// 证明包文件（JSON），或 zhian export 导出的归档（.zip）
     #[arg(value_name = "BUNDLE")]
     pub bundle: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// 单位编号
+    #[arg(long, value_name = "ID")]
+    pub unit: i64,
+    /// 起始日期（YYYY-MM-DD）
+    #[arg(long, value_name = "DATE")]
+    pub from: String,
+    /// 结束日期（YYYY-MM-DD，含当日）
+    #[arg(long, value_name = "DATE")]
+    pub to: String,
+    /// 输出文件（.zip）
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// 记为导出人的账号（默认 admin）
+    #[arg(long, value_name = "USERNAME", default_value = "admin")]
+    pub by: String,
+    #[command(flatten)]
+    pub db: DbArgs,
 }

@@ -7,6 +7,7 @@ mod args;
 mod assess;
 mod cadence;
 mod error;
+mod export;
 mod id;
 mod log;
 mod obligations;
@@ -42,6 +43,7 @@ where
         Command::Obligations(a) => obligations::run(&a, out),
         Command::Log { command } => log::run(&command, env, out),
         Command::Verify(a) => log::verify(&a, out),
+        Command::Export(a) => export::export(&a, env, out),
         Command::Serve(a) => serve::serve(&a, env, out),
         Command::Init(a) => serve::init(&a, env, out),
         Command::Migrate(a) => serve::migrate(&a, env, out),

@@ -205,6 +205,11 @@ fn verify_checkpoint(a: &VerifyCheckpointArgs, out: &mut dyn Write) -> CmdResult
 
 /// `zhian verify BUNDLE`.
 pub fn verify(a: &VerifyBundleArgs, out: &mut dyn Write) -> CmdResult {
+    let bytes = std::fs::read(&a.bundle)
+        .map_err(|e| Failure::BadInput(format!("无法读取证明包 \"{}\"：{e}", a.bundle.display())))?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        return crate::export::verify_archive(&a.bundle, &bytes, out);
+    }
     let text = read(&a.bundle, "证明包")?;
     let bundle = Bundle::from_json(&text)
         .map_err(|e| Failure::BadInput(format!("证明包 \"{}\" 无法解析：{e}", a.bundle.display())))?;

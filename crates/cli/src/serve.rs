@@ -27,18 +27,18 @@ pub struct Env {
 }
 
 /// Where the data lives, resolved from flags, environment and defaults.
-struct Place {
-    data_dir: PathBuf,
+pub(crate) struct Place {
+    pub(crate) data_dir: PathBuf,
     url: String,
 }
 
-fn setting(flag: Option<&str>, env: &str, default: &str) -> String {
+pub(crate) fn setting(flag: Option<&str>, env: &str, default: &str) -> String {
     flag.map(str::to_owned)
         .or_else(|| std::env::var(env).ok().filter(|v| !v.is_empty()))
         .unwrap_or_else(|| default.to_owned())
 }
 
-fn place(db: &DbArgs) -> Result<Place, Failure> {
+pub(crate) fn place(db: &DbArgs) -> Result<Place, Failure> {
     let data_dir = PathBuf::from(setting(db.data_dir.as_deref(), "ZHIAN_DATA_DIR", "zhian-data"));
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| Failure::BadInput(format!("无法创建数据目录 \"{}\"：{e}", data_dir.display())))?;
@@ -97,7 +97,7 @@ fn data_key(dir: &Path, entropy: &dyn Entropy) -> Result<[u8; SEAL_KEY_LEN], Fai
 
 /// The key that signs the log's checkpoints: `DATA_DIR/log.key`, an SM2 key created on first start (readable by its
 /// owner only) and named by `ZHIAN_LOG_ORIGIN` (default `zhian.local/log`).
-fn log_key(dir: &Path, entropy: &dyn Entropy) -> Result<SignerKey, Failure> {
+pub(crate) fn log_key(dir: &Path, entropy: &dyn Entropy) -> Result<SignerKey, Failure> {
     let path = dir.join("log.key");
     if path.exists() {
         let text = read_key_file(&path)
@@ -124,7 +124,7 @@ fn seconds(name: &str, default: &str) -> Result<std::time::Duration, Failure> {
         .ok_or_else(|| Failure::bad_value(name, &secs, "须为正整数（秒）"))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -141,7 +141,7 @@ fn logging() {
     let _ = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).with_target(false).try_init();
 }
 
-async fn open(place: &Place, env: &Env) -> Result<Store, Failure> {
+pub(crate) async fn open(place: &Place, env: &Env) -> Result<Store, Failure> {
     let key = data_key(&place.data_dir, env.entropy.as_ref())?;
     let sealer = Sealer::new(&key, env.entropy.clone());
     Store::open(&place.url, sealer, env.clock.now())

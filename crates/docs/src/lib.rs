@@ -4,6 +4,7 @@
 //!
 //! Pure apart from reading font files: no database, no web, no clock.
 
+pub mod archive;
 pub mod docx;
 pub mod model;
 pub mod pdf;
@@ -32,6 +33,9 @@ pub enum Error {
     /// The XLSX writer failed.
     #[error("Excel 文件生成失败：{0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// An archive could not be written or read.
+    #[error("归档文件错误：{0}")]
+    Archive(String),
     /// More rows or columns than a format holds.
     #[error("表格过大")]
     TooLarge,

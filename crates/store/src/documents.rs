@@ -217,3 +217,47 @@ mod tests {
         assert_eq!(normalize_code("K7QM2-X9D4U"), None);
     }
 }
+
+/// An archive recorded on the log: its id, its leaf and what the leaf's content says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveRecord {
+    /// The archive's id.
+    pub id: i64,
+    /// Its leaf index.
+    pub leaf_index: u64,
+    /// The leaf's content, as the archive carries it in `archive.json`.
+    pub content: String,
+}
+
+impl Store {
+    /// Records and logs an archive of a unit's `from..=to`, naming its manifest's SHA-256 (hex).
+    pub async fn record_archive(
+        &self,
+        unit_id: i64,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        manifest_sha256: &str,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ArchiveRecord> {
+        let mut tx = self.write.begin().await?;
+        let id: i64 = sqlx::query(
+            "insert into archives (unit_id, from_date, to_date, manifest_sha256, created_by, created_at) \
+             values ($1, $2, $3, $4, $5, $6) returning id",
+        )
+        .bind(unit_id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(manifest_sha256)
+        .bind(by)
+        .bind(micros(now))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        let leaf_index = self.log_record(&mut tx, kind::ARCHIVE, id, unit_id, now).await?;
+        tx.commit().await?;
+        let content =
+            crate::ledger::archive_content(&id.to_string(), &from.to_string(), &to.to_string(), manifest_sha256);
+        Ok(ArchiveRecord { id, leaf_index, content })
+    }
+}

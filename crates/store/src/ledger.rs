@@ -52,6 +52,8 @@ pub mod kind {
     pub const TASK_DONE: &str = "task_done";
     /// A self-inspection (自查).
     pub const SELF_INSPECTION: &str = "self_inspection";
+    /// A period archive, naming its manifest's SHA-256.
+    pub const ARCHIVE: &str = "archive";
 }
 
 /// The row a leaf of each kind is built from, with its unit's credit code (`credit_code`) and its author's username
@@ -112,6 +114,10 @@ fn leaf_row_query(kind: &str) -> Option<&'static str> {
              (select min(h.id) from hazards h where h.source_inspection_id = s.id) as hazard_id, un.credit_code, \
              au.username from self_inspections s join units un on un.id = s.unit_id join users au on au.id = s.created_by \
              where s.id = $1"
+        }
+        kind::ARCHIVE => {
+            "select a.id, a.from_date, a.to_date, a.manifest_sha256, a.created_at, un.credit_code, au.username \
+             from archives a join units un on un.id = a.unit_id join users au on au.id = a.created_by where a.id = $1"
         }
         _ => return None,
     })
@@ -287,10 +293,25 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
             Some(text("day")?),
             "created_at",
         ),
+        kind::ARCHIVE => {
+            let (from, to) = (text("from_date")?, text("to_date")?);
+            (
+                archive_content(&number("id")?, &from, &to, &text("manifest_sha256")?),
+                Some(format!("{from}/{to}")),
+                "created_at",
+            )
+        }
         _ => return Ok(None),
     };
     let at = instant(r.try_get::<i64, _>(at_column)?);
     leaf_text(kind, &content, period, at, text("username")?, text("credit_code")?).map(Some)
+}
+
+/// What an archive's leaf says: the archive, its dates and its manifest's SHA-256. The archive carries this text as
+/// `archive.json`, so a verifier can check it against the leaf and the manifest against it.
+#[must_use]
+pub fn archive_content(id: &str, from: &str, to: &str, manifest_sha256: &str) -> String {
+    jcs_string_object(&[("archive", id), ("from", from), ("manifest_sha256", manifest_sha256), ("to", to)])
 }
 
 /// A leaf: the record of `kind` whose content is `content`, made by `author` of `unit` at `at`, for `period` (`None`:

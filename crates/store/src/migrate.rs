@@ -82,6 +82,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_documents.sql"),
         include_str!("../migrations/postgres/0012_documents.sql"),
     ),
+    (
+        13,
+        "archives",
+        include_str!("../migrations/sqlite/0013_archives.sql"),
+        include_str!("../migrations/postgres/0013_archives.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -12,7 +12,7 @@
 mod api;
 pub mod auth;
 pub mod demo;
-mod documents;
+pub mod documents;
 mod error;
 mod forms;
 mod openapi;
@@ -24,6 +24,8 @@ mod usecases;
 
 /// The statutory document of a kind (with its record for the three records), as the download routes make it.
 pub use usecases::document;
+/// A unit's period archive (all documents, their proof bundles, the checkpoint and the logged manifest).
+pub use usecases::{Progress, period_archive};
 mod view;
 
 use std::net::SocketAddr;
