@@ -1,16 +1,22 @@
 //! The statutory documents as files, and the public page their QR codes open.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Datelike, NaiveDate};
 use zhian_docs::{DocKind, Document, Format};
 
 use crate::AppState;
 use crate::api::ApiError;
 use crate::auth::Ctx;
 use crate::error::AppError;
+use crate::forms::Fields;
 use crate::pages::{Layout, PageResult, render};
 
 /// A document file name: `{kind}.{ext}` for a list, `{kind}-{record}.{ext}` for one record.
@@ -102,18 +108,198 @@ struct DocumentsPage {
     unit_id: i64,
     /// (title, file stem, formats) of each list.
     lists: Vec<(&'static str, &'static str, Vec<&'static str>)>,
+    /// The archive form: from, to.
+    from: String,
+    to: String,
+    errors: zhian_domain::forms::FieldErrors,
 }
 
-/// `GET /units/{unit_id}/documents`: the lists as files; the records' documents are on each record's page.
-pub async fn index(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+async fn documents_page(
+    state: &AppState,
+    ctx: &Ctx,
+    status: StatusCode,
+    from: String,
+    to: String,
+    errors: zhian_domain::forms::FieldErrors,
+) -> PageResult {
     let unit_id = ctx.unit_id()?;
     let lists = DocKind::ALL
         .into_iter()
         .filter(|k| !matches!(k, DocKind::DailyRecord | DocKind::WeeklyReport | DocKind::MonthlyMinutes))
         .map(|k| (k.name(), k.code(), if k.is_list() { vec!["pdf", "docx", "xlsx"] } else { vec!["pdf", "docx"] }))
         .collect();
-    let layout = Layout::for_unit(&state, &ctx, "文件与台账").await?;
-    Ok(render(StatusCode::OK, &DocumentsPage { layout, unit_id, lists }))
+    let layout = Layout::for_unit(state, ctx, "文件与台账").await?;
+    Ok(render(status, &DocumentsPage { layout, unit_id, lists, from, to, errors }))
+}
+
+/// `GET /units/{unit_id}/documents`: the lists as files and the period archive; the records' documents are on each
+/// record's page.
+pub async fn index(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
+    // Last month by default: what an inspector asks for.
+    let today = state.clock.today();
+    let first = today.with_day(1).unwrap_or(today);
+    let last_month_end = first.pred_opt().unwrap_or(first);
+    let last_month_start = last_month_end.with_day(1).unwrap_or(last_month_end);
+    documents_page(
+        &state,
+        &ctx,
+        StatusCode::OK,
+        last_month_start.to_string(),
+        last_month_end.to_string(),
+        zhian_domain::forms::FieldErrors::default(),
+    )
+    .await
+}
+
+/// An archive being made, or made.
+struct Job {
+    unit_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    done: usize,
+    total: usize,
+    result: Option<Result<Vec<u8>, String>>,
+    started: std::time::Instant,
+}
+
+/// Archives being made in the background: a request starts one and a page follows it.
+#[derive(Default)]
+pub struct ArchiveJobs {
+    next: AtomicU64,
+    jobs: Mutex<HashMap<u64, Job>>,
+}
+
+/// How long a made archive waits to be downloaded.
+const KEEP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+impl ArchiveJobs {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Job>> {
+        self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// `POST /units/{unit_id}/archives`: starts the archive of `from..=to`; its page follows the progress.
+pub async fn start_archive(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    fields: Fields,
+) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let (from_text, to_text) = (fields.get("from").trim().to_owned(), fields.get("to").trim().to_owned());
+    let mut errors = zhian_domain::forms::FieldErrors::default();
+    let from = zhian_domain::time::parse_iso_date(&from_text);
+    let to = zhian_domain::time::parse_iso_date(&to_text);
+    if from.is_none() {
+        errors.add("from", "起始日期：请填写日期，如 2026-10-01");
+    }
+    if to.is_none() {
+        errors.add("to", "结束日期：请填写日期，如 2026-10-31");
+    }
+    let (Some(from), Some(to)) = (from, to) else {
+        return documents_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, from_text, to_text, errors).await;
+    };
+    if from > to || (to - from).num_days() > 366 {
+        errors.add("to", "结束日期：须不早于起始日期，且一次最多导出一年");
+        return documents_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, from_text, to_text, errors).await;
+    }
+    let by = ctx.user()?.id;
+    let id = state.archives.next.fetch_add(1, Ordering::Relaxed) + 1;
+    {
+        let mut jobs = state.archives.lock();
+        jobs.retain(|_, j| j.started.elapsed() < KEEP);
+        jobs.insert(id, Job { unit_id, from, to, done: 0, total: 0, result: None, started: std::time::Instant::now() });
+    }
+    let worker = state.clone();
+    tokio::spawn(async move {
+        let jobs = worker.archives.clone();
+        let progress = move |done: usize, total: usize| {
+            if let Some(j) = jobs.lock().get_mut(&id) {
+                j.done = done;
+                j.total = total;
+            }
+        };
+        let result = crate::usecases::period_archive(&worker, unit_id, from, to, by, &progress)
+            .await
+            .map_err(|e| e.public_message());
+        if let Some(j) = worker.archives.lock().get_mut(&id) {
+            j.result = Some(result);
+        }
+    });
+    Ok(Redirect::to(&format!("/units/{unit_id}/archives/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "archive.html")]
+struct ArchivePage {
+    layout: Layout,
+    unit_id: i64,
+    id: u64,
+    from: String,
+    to: String,
+    done: usize,
+    total: usize,
+    /// Whether the steps are counted yet.
+    counting: bool,
+    percent: usize,
+    /// `None` while running; the error, or "" when ready.
+    outcome: Option<String>,
+    bytes: usize,
+}
+
+/// `GET /units/{unit_id}/archives/{job_id}`: the archive's progress, then its download.
+pub async fn archive_status(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, u64)>,
+) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let page = {
+        let jobs = state.archives.lock();
+        let job = jobs.get(&id).filter(|j| j.unit_id == unit_id).ok_or(AppError::NotFound)?;
+        let (outcome, bytes) = match &job.result {
+            None => (None, 0),
+            Some(Ok(b)) => (Some(String::new()), b.len()),
+            Some(Err(e)) => (Some(e.clone()), 0),
+        };
+        ArchivePage {
+            layout: Layout::new(&ctx, "期间归档"),
+            unit_id,
+            id,
+            from: job.from.to_string(),
+            to: job.to.to_string(),
+            done: job.done,
+            total: job.total,
+            counting: job.total > 0,
+            percent: (job.done * 100).checked_div(job.total).unwrap_or(0),
+            outcome,
+            bytes,
+        }
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// `GET /units/{unit_id}/archives/{job_id}/download`.
+pub async fn archive_download(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Path((_, id)): Path<(i64, u64)>,
+) -> PageResult {
+    let unit_id = ctx.unit_id()?;
+    let (bytes, from, to) = {
+        let jobs = state.archives.lock();
+        let job = jobs.get(&id).filter(|j| j.unit_id == unit_id).ok_or(AppError::NotFound)?;
+        match &job.result {
+            Some(Ok(b)) => (b.clone(), job.from, job.to),
+            _ => return Err(AppError::NotFound.into()),
+        }
+    };
+    let disposition = format!("attachment; filename=\"zhian-archive-{unit_id}-{from}-{to}.zip\"");
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/zip".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Template)]

@@ -102,6 +102,8 @@ pub struct AppState {
     pub dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// The guard's recent findings.
     pub access: Arc<auth::AccessCache>,
+    /// Period archives being made in the background.
+    pub archives: Arc<documents::ArchiveJobs>,
     /// The PDF renderer, its fonts loaded on first use.
     pub pdf: Arc<std::sync::OnceLock<Result<zhian_docs::pdf::PdfRenderer, String>>>,
 }
@@ -122,6 +124,7 @@ impl AppState {
             dummy_hash: Arc::new(tokio::sync::OnceCell::new()),
             access: Arc::new(auth::AccessCache::default()),
             pdf: Arc::default(),
+            archives: Arc::default(),
             store,
             clock,
             entropy,

@@ -48,6 +48,9 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/units/{unit_id}/records/{kind}/{record_id}/bundle", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/documents", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/documents/{file}", "lyyyyy", "lynnnn"),
+    ("POST", "/units/{unit_id}/archives", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/archives/{job_id}", "lyyyyy", "lynnnn"),
+    ("GET", "/units/{unit_id}/archives/{job_id}/download", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/calendar", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/checks", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/checks/new", "lnnnny", "lnnnnn"),
@@ -164,6 +167,8 @@ struct Fixture {
     photo: String,
     /// A document's verification code.
     document_code: String,
+    /// A finished period archive.
+    archive_job: u64,
 }
 
 async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -> (Fixture, i64, i64) {
@@ -207,6 +212,16 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
     let person = spare.json()["id"].as_i64().unwrap();
     let document_code =
         app.state.store.issue_document_code(unit, "daily", "记录", "2026-03-01", &[0], common::now()).await.unwrap();
+    let started = app
+        .post_form(&format!("/units/{unit}/archives"), Some(principal), &[("from", "2026-03-01"), ("to", "2026-03-02")])
+        .await;
+    let archive_job: u64 = started.location().rsplit('/').next().unwrap().parse().unwrap();
+    for _ in 0..600 {
+        if app.get(started.location(), Some(principal)).await.body.contains("archive-ready") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     (
         Fixture {
             unit,
@@ -220,6 +235,7 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
             veto,
             photo: photo.sha256,
             document_code,
+            archive_job,
         },
         director,
         officer,
@@ -241,6 +257,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{sha256}", &f.photo)
         .replace("{file}", "roster.docx")
         .replace("{code}", &f.document_code)
+        .replace("{job_id}", &f.archive_job.to_string())
 }
 
 /// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail

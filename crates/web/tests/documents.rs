@@ -201,3 +201,54 @@ async fn every_document_type_matches_its_snapshot() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+#[tokio::test]
+async fn a_period_archive_is_made_in_the_background_followed_and_downloaded() {
+    let app = TestApp::new().await;
+    let (principal, officer, id) = unit_with_officer(&app).await;
+    let url = format!("/api/v1/units/{id}/daily-checks");
+    app.json("POST", &url, Some(&officer), check("2026-03-01", &[("nonconforming", "两台车无3C标志")], None)).await;
+    app.json("POST", &url, Some(&officer), check("2026-03-02", &[("conforming", "")], None)).await;
+
+    let form = app.get(&format!("/units/{id}/documents"), Some(&principal)).await;
+    assert!(form.body.contains("期间归档") && form.body.contains("value=\"2026-02-01\""), "last month by default");
+    let bad = app
+        .post_form(&format!("/units/{id}/archives"), Some(&principal), &[("from", "三月"), ("to", "2026-03-01")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("起始日期：请填写日期") && bad.body.contains("value=\"三月\""),
+        "named, and what was typed kept"
+    );
+    let reversed = app
+        .post_form(&format!("/units/{id}/archives"), Some(&principal), &[("from", "2026-03-02"), ("to", "2026-03-01")])
+        .await;
+    assert!(reversed.body.contains("结束日期：须不早于起始日期"));
+
+    let started = app
+        .post_form(&format!("/units/{id}/archives"), Some(&principal), &[("from", "2026-03-01"), ("to", "2026-03-31")])
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let status_url = started.location().to_owned();
+    let mut page = app.get(&status_url, Some(&principal)).await;
+    for _ in 0..600 {
+        if page.body.contains("archive-ready") {
+            break;
+        }
+        assert!(page.body.contains("archive-progress"), "{}", page.body);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        page = app.get(&status_url, Some(&principal)).await;
+    }
+    assert!(page.body.contains("archive-ready"), "{}", page.body);
+    let zip = app.get(&format!("{status_url}/download"), Some(&principal)).await;
+    assert_eq!(zip.headers.get(header::CONTENT_TYPE).unwrap(), "application/zip");
+    let report = zhian_docs::archive::verify(&zip.bytes).unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    assert_eq!(report.documents, 2 + 8 + 6, "two daily records; eight lists and texts as PDF, six of them also XLSX");
+
+    // Another unit's people cannot follow or fetch it.
+    let other = app.user("outsider", false).await;
+    let outsider = app.login(other).await;
+    let denied = app.get(&format!("{status_url}/download"), Some(&outsider)).await;
+    assert!(matches!(denied.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND));
+}
