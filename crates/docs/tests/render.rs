@@ -150,3 +150,88 @@ fn sample_files_when_asked() {
     std::fs::write(format!("{out}/sample.docx"), zhian_docs::docx::docx(&doc).unwrap()).unwrap();
     std::fs::write(format!("{out}/sample.xlsx"), zhian_docs::xlsx::xlsx(&doc).unwrap()).unwrap();
 }
+
+/// The independent reader of the DOCX and XLSX: LibreOffice headless converts both to PDF, and pdftotext finds the
+/// record's text and numbers in what it made. Skipped without LibreOffice unless `ZHIAN_REQUIRE_LIBREOFFICE=1`.
+#[test]
+fn libreoffice_reads_the_docx_and_xlsx_back() {
+    if Command::new("soffice").arg("--version").output().is_err() {
+        assert!(std::env::var("ZHIAN_REQUIRE_LIBREOFFICE").is_err(), "LibreOffice (soffice) is required here");
+        return;
+    }
+    let doc = sample();
+    let dir = tempdir().join("lo");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in
+        [("record.docx", zhian_docs::docx::docx(&doc).unwrap()), ("list.xlsx", zhian_docs::xlsx::xlsx(&doc).unwrap())]
+    {
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out_dir = dir.join(name.replace('.', "-"));
+        // Its own profile, so parallel tests and a desktop session do not share one.
+        let profile = format!(
+            "-env:UserInstallation=file://{}",
+            dir.join(format!("profile-{}", name.replace('.', "-"))).display()
+        );
+        let status = Command::new("soffice")
+            .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(&out_dir)
+            .arg(&file)
+            .output()
+            .expect("soffice");
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        let pdf = out_dir.join(name.replace(".docx", ".pdf").replace(".xlsx", ".pdf"));
+        let text = String::from_utf8(Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+        let flat: String = text.split_whitespace().collect();
+        for expected in [
+            "每日工业产品质量安全检查记录",
+            "示例县平安五金店",
+            "电线电缆3C标志与进货查验",
+            "不符合",
+            "2026-11-27",
+            "K7QM2-X9D4R",
+        ] {
+            assert!(flat.contains(expected), "{name}: {expected} not in LibreOffice's reading:\n{text}");
+        }
+    }
+}
+
+/// Scanning the printed page: the PDF rasterised by pdftoppm, the QR code found and decoded by an independent
+/// decoder, gives the verification page's URL.
+#[test]
+fn the_printed_qr_code_opens_the_verification_page() {
+    let doc = sample();
+    let pdf = fonts().render(&doc).unwrap();
+    let dir = tempdir();
+    let path = dir.join("scan.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let prefix = dir.join("scan");
+    let status = Command::new("pdftoppm")
+        .args(["-gray", "-r", "300", "-f", "1", "-l", "1"])
+        .arg(&path)
+        .arg(&prefix)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let pgm = std::fs::read(dir.join("scan-1.pgm")).unwrap();
+    // Binary PGM: "P5\n<w> <h>\n<max>\n" then one byte per pixel.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8(pgm[start..at].to_vec()).unwrap());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &pgm[at + 1..];
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the page");
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(content, "https://zhian.example/v/K7QM2-X9D4R");
+}
