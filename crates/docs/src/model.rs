@@ -48,11 +48,13 @@ pub enum DocKind {
     VetoLog,
     /// 停业记录.
     SuspensionLog,
+    /// 应办事项日历: the month's obligations and their state.
+    ObligationCalendar,
 }
 
 impl DocKind {
     /// Every kind, in the order an archive lists them.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::DailyRecord,
         Self::WeeklyReport,
         Self::MonthlyMinutes,
@@ -64,6 +66,7 @@ impl DocKind {
         Self::HazardRegister,
         Self::VetoLog,
         Self::SuspensionLog,
+        Self::ObligationCalendar,
     ];
 
     /// The statutory name, without book-title marks.
@@ -81,6 +84,7 @@ impl DocKind {
             Self::HazardRegister => "风险隐患台账",
             Self::VetoLog => "否决建议记录",
             Self::SuspensionLog => "停业记录",
+            Self::ObligationCalendar => "质量安全应办事项日历",
         }
     }
 
@@ -99,6 +103,7 @@ impl DocKind {
             Self::HazardRegister => "hazards",
             Self::VetoLog => "vetoes",
             Self::SuspensionLog => "suspensions",
+            Self::ObligationCalendar => "calendar",
         }
     }
 
@@ -113,7 +118,13 @@ impl DocKind {
     pub fn is_list(self) -> bool {
         matches!(
             self,
-            Self::RiskList | Self::Roster | Self::Training | Self::HazardRegister | Self::VetoLog | Self::SuspensionLog
+            Self::RiskList
+                | Self::Roster
+                | Self::Training
+                | Self::HazardRegister
+                | Self::VetoLog
+                | Self::SuspensionLog
+                | Self::ObligationCalendar
         )
     }
 }

@@ -122,6 +122,11 @@ pub fn xlsx(doc: &Document) -> Result<Vec<u8>, Error> {
             row += 1;
             sheet.write_string_with_format(row, 0, format!("记录 #{} {}", r.leaf_index, r.leaf_hash), &base)?;
         }
+        // The QR code under the text, 24 mm square as on paper.
+        let (png, side) = crate::qr::png(&proof.url, 4)?;
+        let scale = 90.0 / f64::from(side);
+        let image = rust_xlsxwriter::Image::new_from_buffer(&png)?.set_scale_width(scale).set_scale_height(scale);
+        sheet.insert_image(row + 2, 0, &image)?;
         sheet.set_footer(format!("&L&8验证码 {}&R&8第 &P 页，共 &N 页", proof.code));
     } else {
         sheet.set_footer("&R&8第 &P 页，共 &N 页");

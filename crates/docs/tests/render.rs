@@ -133,6 +133,28 @@ fn docx_and_xlsx_carry_the_same_text() {
     {
         assert!(strings.contains(expected), "{expected} not in the XLSX");
     }
+    // Numbers and dates are typed cells, not text: 1 and 2 as numbers, 2026-11-27 as its Excel serial day.
+    let dir = tempdir();
+    std::fs::write(dir.join("typed.xlsx"), &xlsx).unwrap();
+    let sheet = String::from_utf8(
+        Command::new("unzip")
+            .arg("-p")
+            .arg(dir.join("typed.xlsx"))
+            .arg("xl/worksheets/sheet1.xml")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let serial = (chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+        - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap())
+    .num_days();
+    for value in ["<v>1</v>".to_owned(), "<v>2</v>".to_owned(), format!("<v>{serial}</v>")] {
+        assert!(sheet.contains(&value), "{value} not a typed cell: {sheet}");
+    }
+    assert!(sheet.contains("<cols>") && sheet.contains("customWidth=\"1\""), "column widths set");
+    let media = Command::new("unzip").arg("-l").arg(dir.join("typed.xlsx")).output().unwrap().stdout;
+    assert!(String::from_utf8_lossy(&media).contains("xl/media/image1.png"), "the QR code in the sheet");
 }
 
 #[test]

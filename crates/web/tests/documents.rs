@@ -244,7 +244,7 @@ async fn a_period_archive_is_made_in_the_background_followed_and_downloaded() {
     assert_eq!(zip.headers.get(header::CONTENT_TYPE).unwrap(), "application/zip");
     let report = zhian_docs::archive::verify(&zip.bytes).unwrap();
     assert!(report.findings.is_empty(), "{:?}", report.findings);
-    assert_eq!(report.documents, 2 + 8 + 6, "two daily records; eight lists and texts as PDF, six of them also XLSX");
+    assert_eq!(report.documents, 2 + 9 + 7, "two daily records; nine lists and texts as PDF, seven of them also XLSX");
 
     // Another unit's people cannot follow or fetch it.
     let other = app.user("outsider", false).await;

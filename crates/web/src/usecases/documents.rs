@@ -504,6 +504,43 @@ pub async fn duty_text(state: &AppState, unit_id: i64, kind: DocKind) -> Result<
     finish(state, unit_id, kind, kind.name().to_owned(), period, blocks, Vec::new()).await
 }
 
+/// 《质量安全应办事项日历》 of the current month: every slot of the three tiers, its window and its state now.
+pub async fn obligation_calendar(state: &AppState, unit_id: i64) -> Result<Document, AppError> {
+    use chrono::Datelike;
+    let today = state.clock.today();
+    let first = today.with_day(1).unwrap_or(today);
+    let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(today);
+    let tiers = [zhian_domain::Tier::Daily, zhian_domain::Tier::Weekly, zhian_domain::Tier::Monthly];
+    let calendar = super::unit_calendar(state, unit_id, first, last, &tiers).await?;
+    let day = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).map_or(Cell::Empty, |at| date(local_date(at)));
+    let rows = calendar
+        .slots
+        .iter()
+        .map(|s| {
+            vec![
+                text(s.tier.label()),
+                text(&s.period.to_string()),
+                day(s.window.start),
+                day(s.window.end - 1),
+                text(s.status.label()),
+                text(&s.record_at.map(local_minute).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let blocks = vec![table(&[("层级", 5), ("时段", 9), ("起", 7), ("止", 7), ("状态", 6), ("提交时间", 10)], rows)];
+    let period = format!("{}（截至 {today}）", first.format("%Y-%m"));
+    finish(
+        state,
+        unit_id,
+        DocKind::ObligationCalendar,
+        DocKind::ObligationCalendar.name().to_owned(),
+        period,
+        blocks,
+        Vec::new(),
+    )
+    .await
+}
+
 /// The document of `kind` (with its record for the three records).
 pub async fn document(
     state: &AppState,
@@ -523,5 +560,6 @@ pub async fn document(
         DocKind::HazardRegister => hazard_register(state, unit_id).await,
         DocKind::VetoLog => veto_log(state, unit_id).await,
         DocKind::SuspensionLog => suspension_log(state, unit_id).await,
+        DocKind::ObligationCalendar => obligation_calendar(state, unit_id).await,
     }
 }
