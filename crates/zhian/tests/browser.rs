@@ -2,7 +2,9 @@
 //! officer corrects today's check with a non-conformity and a photo; the hazard reaches the director, who files the
 //! weekly report from its draft and proposes a veto; the principal answers the veto and records and confirms the
 //! monthly minutes; the check's proof bundle, fetched by the browser, passes `zhian verify` — and a tampered copy
-//! fails it.
+//! fails it. Then the printed daily record: its PDF carries the URL of its QR code, which opens the public
+//! verification page; and the period archive, made from 文件与台账 and downloaded, passes `zhian verify` while a
+//! tampered copy fails.
 //!
 //! Needs `chromium` and `chromedriver`; without them the test is skipped unless `ZHIAN_REQUIRE_BROWSER=1`.
 
@@ -39,6 +41,36 @@ async fn text_of(c: &Client, xpath: &str) -> String {
         }
     }
     panic!("{xpath}: kept going stale");
+}
+
+/// A file as the signed-in browser fetches it.
+async fn fetch_bytes(c: &Client, url: &str) -> Vec<u8> {
+    let b64 = c
+        .execute_async(
+            "const [url, done] = arguments; fetch(url).then(r => r.arrayBuffer()).then(b => { \
+               let s = ''; const a = new Uint8Array(b); \
+               for (let i = 0; i < a.length; i += 8192) s += String.fromCharCode.apply(null, a.subarray(i, i + 8192)); \
+               done(btoa(s)); });",
+            vec![json!(url)],
+        )
+        .await
+        .unwrap();
+    base64_decode(b64.as_str().unwrap())
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0_u32, 0);
+    for b in text.bytes().filter(|b| *b != b'=') {
+        acc = (acc << 6) | ALPHABET.iter().position(|a| *a == b).unwrap() as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
 }
 
 fn zhian(args: &[&str]) -> std::process::Output {
@@ -161,6 +193,61 @@ async fn a_week_of_duties_on_a_phone_ends_with_a_bundle_the_cli_verifies() {
     let tampered = dir.join("tampered.json");
     std::fs::write(&tampered, bundle.replacen("daily_check", "daily_chuck", 1)).unwrap();
     assert!(!zhian(&["verify", tampered.to_str().unwrap()]).status.success(), "a changed bundle fails");
+    // The daily record printed: its PDF as the browser downloads it carries the URL its QR code holds, and that
+    // URL opens the public verification page, signed in or not.
+    let pdf = fetch_bytes(&c, &format!("{unit}/documents/daily-{check_id}.pdf")).await;
+    let pdf_file = dir.join("daily.pdf");
+    std::fs::write(&pdf_file, &pdf).unwrap();
+    let text =
+        String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf_file).arg("-").output().unwrap().stdout)
+            .unwrap();
+    let flat: String = text.split_whitespace().collect();
+    // A cell wraps within its column, so its lines sit between the next column's: look for a line of it.
+    assert!(flat.contains("两顶电动自行车头盔无") && flat.contains("不符合"), "{text}");
+    let at = flat.find("/v/").expect("the verification URL is printed");
+    let start = flat[..at].rfind("http").unwrap();
+    let url: String = flat[start..].chars().take(at - start + 3 + 11).collect();
+    sign_out(&c).await;
+    c.goto(&url).await.unwrap();
+    let verdict = text_of(&c, "//*[@id='verdict']").await;
+    assert!(verdict.contains("均在透明日志上") && verdict.contains("示例连锁超市"), "{verdict}");
+
+    // The month archive from 文件与台账, made in the background and downloaded: zhian verify passes on it and fails on
+    // a tampered copy.
+    sign_in(&c, &base, "market.principal", &password("market.principal")).await;
+    c.goto(&format!("{base}{unit}/documents")).await.unwrap();
+    c.execute(
+        "const d = new Date(); const day = n => new Date(d.getTime() + n * 86400000).toISOString().slice(0, 10); \
+         document.querySelector('input[name=from]').value = day(-20); document.querySelector('input[name=to]').value = day(1);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&c, "#period-archive button[type=submit]").await;
+    let link = c
+        .wait()
+        .at_most(std::time::Duration::from_secs(120))
+        .for_element(Locator::Css("#archive-download"))
+        .await
+        .unwrap();
+    let href = link.attr("href").await.unwrap().unwrap();
+    let archive = fetch_bytes(&c, &href).await;
+    let archive_file = dir.join("archive.zip");
+    std::fs::write(&archive_file, &archive).unwrap();
+    let verified = zhian(&["verify", archive_file.to_str().unwrap()]);
+    assert!(
+        verified.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&verified.stdout),
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    let mut changed = archive.clone();
+    let middle = changed.len() / 2;
+    changed[middle] ^= 0x5a;
+    let tampered_archive = dir.join("tampered.zip");
+    std::fs::write(&tampered_archive, &changed).unwrap();
+    assert!(!zhian(&["verify", tampered_archive.to_str().unwrap()]).status.success(), "a changed archive fails");
+
     let (width, _) = c.get_window_size().await.unwrap();
     assert!(width <= 500, "the run used a phone-sized window");
 
