@@ -142,7 +142,11 @@ impl Store {
         let alg = self.log_alg().await?;
         let mut records = Vec::with_capacity(leaves.len());
         for index in leaves {
-            let Some((leaf_kind, record_id, leaf)) = self.logged_at(index).await? else {
+            let logged = sqlx::query("select kind, record_id, leaf, created_at from log_leaves where idx = $1")
+                .bind(i64::try_from(index).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+                .fetch_optional(&self.read)
+                .await?;
+            let Some(row) = logged else {
                 records.push(VerifiedRecord {
                     leaf_index: index,
                     logged: None,
@@ -152,11 +156,8 @@ impl Store {
                 });
                 continue;
             };
-            let logged_at = sqlx::query("select created_at from log_leaves where idx = $1")
-                .bind(i64::try_from(index).map_err(|e| StoreError::Corrupt(e.to_string()))?)
-                .fetch_one(&self.read)
-                .await?
-                .try_get::<i64, _>("created_at")?;
+            let (leaf_kind, record_id, leaf, logged_at): (String, i64, String, i64) =
+                (row.try_get("kind")?, row.try_get("record_id")?, row.try_get("leaf")?, row.try_get("created_at")?);
             let row_matches = self.leaf_for(&leaf_kind, record_id).await?.as_deref() == Some(leaf.as_str());
             let amended_by = self.amended_by(&leaf_kind, record_id).await?;
             records.push(VerifiedRecord {

@@ -337,6 +337,7 @@ fn kind_label(kind: &str) -> &'static str {
         k::APPOINTMENT_END => "离任",
         k::TASK_DONE => "重点工作完成",
         k::SELF_INSPECTION => "自查",
+        k::ARCHIVE => "期间归档",
         _ => "记录",
     }
 }
