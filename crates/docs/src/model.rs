@@ -113,6 +113,12 @@ impl DocKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// Whether the document is one record (a daily check, a weekly investigation, a set of minutes), named by its id.
+    #[must_use]
+    pub fn is_record(self) -> bool {
+        matches!(self, Self::DailyRecord | Self::WeeklyReport | Self::MonthlyMinutes)
+    }
+
     /// Whether the document is a list, also given as a spreadsheet.
     #[must_use]
     pub fn is_list(self) -> bool {

@@ -28,7 +28,7 @@ fn parse_file(file: &str) -> Option<(DocKind, Option<i64>, Format)> {
         _ => (stem, None),
     };
     let kind = DocKind::from_code(kind)?;
-    let is_record = matches!(kind, DocKind::DailyRecord | DocKind::WeeklyReport | DocKind::MonthlyMinutes);
+    let is_record = kind.is_record();
     // Records need their id; spreadsheets are for the lists.
     if is_record != record.is_some() || (format == Format::Xlsx && !kind.is_list()) {
         return None;
@@ -125,7 +125,7 @@ async fn documents_page(
     let unit_id = ctx.unit_id()?;
     let lists = DocKind::ALL
         .into_iter()
-        .filter(|k| !matches!(k, DocKind::DailyRecord | DocKind::WeeklyReport | DocKind::MonthlyMinutes))
+        .filter(|k| !k.is_record())
         .map(|k| (k.name(), k.code(), if k.is_list() { vec!["pdf", "docx", "xlsx"] } else { vec!["pdf", "docx"] }))
         .collect();
     let layout = Layout::for_unit(state, ctx, "文件与台账").await?;

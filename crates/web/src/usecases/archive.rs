@@ -59,10 +59,7 @@ pub async fn period_archive(
         docs.push((format!("documents/每月调度纪要/{}（第{}号）.pdf", m.period.replace('/', "-"), m.id), doc));
     }
     let mut lists = Vec::new();
-    for k in DocKind::ALL
-        .into_iter()
-        .filter(|k| !matches!(k, DocKind::DailyRecord | DocKind::WeeklyReport | DocKind::MonthlyMinutes))
-    {
+    for k in DocKind::ALL.into_iter().filter(|k| !k.is_record()) {
         match super::document(state, unit_id, k, None).await {
             Ok(doc) => lists.push(doc),
             // A unit without a risk list or a duty text yet has nothing to print for it.

@@ -34,10 +34,6 @@ fn local_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(at)).unwrap_or_default()
 }
 
-fn local_minute(at: chrono::DateTime<chrono::Utc>) -> String {
-    crate::view::local(at)
-}
-
 /// The logged leaves of records: (kind, record id) → leaf index, skipping records not logged.
 async fn leaves(state: &AppState, records: &[(&str, i64)]) -> Result<Vec<u64>, AppError> {
     let mut out = Vec::with_capacity(records.len());
@@ -111,7 +107,7 @@ pub async fn daily_record(state: &AppState, unit_id: i64, check_id: i64) -> Resu
     let mut fields = vec![
         ("检查期间".to_owned(), c.period.clone()),
         ("检查人".to_owned(), c.created_by.clone()),
-        ("提交时间".to_owned(), local_minute(c.created_at)),
+        ("提交时间".to_owned(), crate::view::local(c.created_at)),
         (
             "结论".to_owned(),
             if c.zero_risk {
@@ -149,7 +145,7 @@ pub async fn weekly_report(state: &AppState, unit_id: i64, review_id: i64) -> Re
     let mut fields = vec![
         ("排查周期".to_owned(), r.period.clone()),
         ("报告人（质量安全总监）".to_owned(), r.created_by.clone()),
-        ("提交时间".to_owned(), local_minute(r.created_at)),
+        ("提交时间".to_owned(), crate::view::local(r.created_at)),
     ];
     if let Some(original) = r.amends {
         fields.push(("更正".to_owned(), format!("本报告更正第 {original} 号报告，原报告保留可查")));
@@ -195,7 +191,7 @@ pub async fn monthly_minutes(state: &AppState, unit_id: i64, meeting_id: i64) ->
         .collect();
     blocks.push(table(&[("序号", 3), ("工作内容", 18), ("责任人", 6), ("完成时限", 7), ("完成情况", 10)], rows));
     let confirmation = match &m.confirmed {
-        Some((by, at, note)) => format!("主要负责人 {by} 于 {} 确认。{note}", local_minute(*at)),
+        Some((by, at, note)) => format!("主要负责人 {by} 于 {} 确认。{note}", crate::view::local(*at)),
         None => "尚未经主要负责人确认".to_owned(),
     };
     blocks.extend(para("五、主要负责人确认", &confirmation));
@@ -281,13 +277,13 @@ pub async fn veto_log(state: &AppState, unit_id: i64) -> Result<Document, AppErr
             let (decision, reasons, measures, by, at) = match &v.answer {
                 Some((d, reasons, measures, by, at)) => {
                     logged.push((kind::VETO_ANSWER, v.id));
-                    (d.label().to_owned(), reasons.clone(), measures.clone(), by.clone(), local_minute(*at))
+                    (d.label().to_owned(), reasons.clone(), measures.clone(), by.clone(), crate::view::local(*at))
                 }
                 None => ("待答复".to_owned(), String::new(), String::new(), String::new(), String::new()),
             };
             vec![
                 number(v.id),
-                text(&local_minute(v.created_at)),
+                text(&crate::view::local(v.created_at)),
                 text(&v.product),
                 text(&v.defect),
                 text(&v.proposal),
@@ -343,7 +339,7 @@ pub async fn suspension_log(state: &AppState, unit_id: i64) -> Result<Document, 
                 date(s.to),
                 text(&s.reason),
                 text(&s.created_by),
-                text(&local_minute(s.created_at)),
+                text(&crate::view::local(s.created_at)),
             ]
         })
         .collect();
@@ -465,7 +461,7 @@ pub async fn risk_list(state: &AppState, unit_id: i64) -> Result<Document, AppEr
             fields: vec![
                 ("版本".to_owned(), format!("第 {} 版", list.version)),
                 ("制定人".to_owned(), list.created_by.clone()),
-                ("制定时间".to_owned(), local_minute(list.created_at)),
+                ("制定时间".to_owned(), crate::view::local(list.created_at)),
             ],
         },
         table(
@@ -523,7 +519,7 @@ pub async fn obligation_calendar(state: &AppState, unit_id: i64) -> Result<Docum
                 day(s.window.start),
                 day(s.window.end - 1),
                 text(s.status.label()),
-                text(&s.record_at.map(local_minute).unwrap_or_default()),
+                text(&s.record_at.map(crate::view::local).unwrap_or_default()),
             ]
         })
         .collect();
