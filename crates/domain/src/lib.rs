@@ -13,6 +13,8 @@
 //! - [`access`]: roles, actions and the policy every request is checked against (§1).
 //! - [`staffing`]: the appointment gate and the staffing a unit adds up to (§4).
 //! - [`duty`], [`hazard`], [`veto`], [`dispatch`]: the duty cycle's records and their rules (§5–7).
+//! - [`exam`]: the question bank's questions, the exam blueprint, drawing and marking papers (§8).
+//! - [`draw`]: the documented deterministic draw from a seed — spot-check samples and exam papers.
 //! - [`forms`]: input as typed, checked field by field into typed values.
 #![cfg_attr(
     not(test),
@@ -30,8 +32,10 @@ pub mod access;
 pub mod cadence;
 pub mod calendar;
 pub mod dispatch;
+pub mod draw;
 pub mod duty;
 pub mod entropy;
+pub mod exam;
 pub mod forms;
 pub mod hazard;
 pub mod ident;

@@ -54,6 +54,8 @@ pub mod kind {
     pub const SELF_INSPECTION: &str = "self_inspection";
     /// A period archive, naming its manifest's SHA-256.
     pub const ARCHIVE: &str = "archive";
+    /// The mark of an exam attempt (培训考核 or a spot check's exam).
+    pub const EXAM_RESULT: &str = "exam_result";
 }
 
 /// The row a leaf of each kind is built from, with its unit's credit code (`credit_code`) and its author's username
@@ -119,6 +121,11 @@ fn leaf_row_query(kind: &str) -> Option<&'static str> {
             "select a.id, a.from_date, a.to_date, a.manifest_sha256, a.created_at, un.credit_code, au.username \
              from archives a join units un on un.id = a.unit_id join users au on au.id = a.created_by where a.id = $1"
         }
+        kind::EXAM_RESULT => {
+            "select a.id, a.exam_id, a.person_id, a.paper, a.answers, a.earned, a.possible, a.passed, a.timed_out, \
+             a.submitted_at, un.credit_code, au.username from exam_attempts a join units un on un.id = a.unit_id \
+             join users au on au.id = a.created_by where a.id = $1 and a.submitted_at is not null"
+        }
         _ => return None,
     })
 }
@@ -133,6 +140,7 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
     let number = |column: &str| r.try_get::<i64, _>(column).map(|n| n.to_string());
     let optional =
         |column: &str| r.try_get::<Option<i64>, _>(column).map(|n| n.map(|n| n.to_string()).unwrap_or_default());
+    let optional_text = |column: &str| r.try_get::<Option<String>, _>(column).map(Option::unwrap_or_default);
     // The leaf's content, its period (`None`: the day it was made) and the column holding when it was made.
     let (content, period, at_column) = match kind {
         kind::APPOINTMENT => (
@@ -301,6 +309,21 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
                 "created_at",
             )
         }
+        kind::EXAM_RESULT => (
+            jcs_string_object(&[
+                ("answers", &optional_text("answers")?),
+                ("attempt", &number("id")?),
+                ("earned_tenths", &optional("earned")?),
+                ("exam", &number("exam_id")?),
+                ("paper_sha256", &zhian_domain::draw::hex(&zhian_domain::draw::sha256(text("paper")?.as_bytes()))),
+                ("passed", &optional("passed")?),
+                ("person", &number("person_id")?),
+                ("possible_tenths", &optional("possible")?),
+                ("timed_out", &number("timed_out")?),
+            ]),
+            None,
+            "submitted_at",
+        ),
         _ => return Ok(None),
     };
     let at = instant(r.try_get::<i64, _>(at_column)?);

@@ -15,6 +15,7 @@ pub mod checks;
 pub mod dispatch;
 pub mod documents;
 mod error;
+pub mod exams;
 pub mod ledger;
 mod migrate;
 pub mod models;

@@ -88,6 +88,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_archives.sql"),
         include_str!("../migrations/postgres/0013_archives.sql"),
     ),
+    (
+        14,
+        "exams",
+        include_str!("../migrations/sqlite/0014_exams.sql"),
+        include_str!("../migrations/postgres/0014_exams.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -54,6 +54,35 @@ fn training_row(r: &AnyRow) -> Result<Training> {
     })
 }
 
+/// A person's assessment results: recorded ones (`trainings` with a score) and marked exam attempts, each on the
+/// day (Asia/Shanghai) it was taken.
+pub(crate) async fn assessments(conn: &mut sqlx::AnyConnection, person_id: i64) -> Result<Vec<AssessmentResult>> {
+    let recorded = sqlx::query("select date, passed from trainings where person_id = $1 and score is not null")
+        .bind(person_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let examined =
+        sqlx::query("select submitted_at, passed from exam_attempts where person_id = $1 and submitted_at is not null")
+            .bind(person_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut out = Vec::with_capacity(recorded.len() + examined.len());
+    for r in &recorded {
+        out.push(AssessmentResult {
+            date: date(&r.try_get::<String, _>("date")?)?,
+            passed: r.try_get::<i64, _>("passed")? != 0,
+        });
+    }
+    for r in &examined {
+        let day = zhian_domain::time::day_of_instant(crate::instant(r.try_get("submitted_at")?));
+        out.push(AssessmentResult {
+            date: zhian_domain::time::date_of_day(day).ok_or_else(|| StoreError::Corrupt("交卷时间".into()))?,
+            passed: r.try_get::<i64, _>("passed")? != 0,
+        });
+    }
+    Ok(out)
+}
+
 /// The rule an appointment must pass, given the person's name, assessments and tenures.
 pub type AppointRule<'a> = &'a (dyn Fn(&str, &[AssessmentResult], &[Tenure]) -> Result<(), String> + Sync);
 
@@ -172,18 +201,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?
             .try_get("name")?;
-        let assessments = sqlx::query("select date, passed from trainings where person_id = $1 and score is not null")
-            .bind(a.person_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(AssessmentResult {
-                    date: date(&r.try_get::<String, _>("date")?)?,
-                    passed: r.try_get::<i64, _>("passed")? != 0,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let assessments = assessments(&mut tx, a.person_id).await?;
         let tenures = sqlx::query("select post, from_date, to_date from appointments where person_id = $1")
             .bind(a.person_id)
             .fetch_all(&mut *tx)
