@@ -181,16 +181,19 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
         let public_url = setting(None, "ZHIAN_PUBLIC_URL", &format!("http://{local}"));
         let webhook_private_hosts = setting(None, "ZHIAN_WEBHOOK_PRIVATE_HOSTS", "0") == "1";
         let font_dir = setting(None, "ZHIAN_FONT_DIR", zhian_docs::pdf::DEFAULT_FONT_DIR).into();
+        let blueprint = blueprint_setting()?;
         let settings = Settings {
             secure_cookies: a.secure_cookies,
             veto_escalation_hours,
             public_url: Some(public_url),
             webhook_private_hosts,
             font_dir,
+            blueprint,
             ..Settings::default()
         };
         let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, settings)
             .map_err(|e| Failure::BadInput(e.to_string()))?;
+        zhian_web::seed_bank(&state).await.map_err(|e| Failure::BadInput(format!("题库加载失败：{e}")))?;
         let mut text = format!("zhian（质安）已启动：http://{local}\n数据库：{}\n", describe(&place));
         let fonts = &state.settings.font_dir;
         if let Some(missing) = zhian_docs::pdf::FONT_FILES.iter().find(|f| !fonts.join(f).is_file()) {
@@ -256,6 +259,21 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+/// The internal assessment's blueprint: the JSON file `ZHIAN_EXAM_BLUEPRINT` names (fields left out keep their
+/// defaults), or the defaults.
+fn blueprint_setting() -> Result<zhian_domain::exam::Blueprint, Failure> {
+    let path = setting(None, "ZHIAN_EXAM_BLUEPRINT", "");
+    if path.is_empty() {
+        return Ok(zhian_domain::exam::Blueprint::default());
+    }
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Failure::bad_value("ZHIAN_EXAM_BLUEPRINT", &path, format!("无法读取：{e}")))?;
+    let blueprint: zhian_domain::exam::Blueprint = serde_json::from_str(&text)
+        .map_err(|e| Failure::bad_value("ZHIAN_EXAM_BLUEPRINT", &path, format!("JSON 格式错误：{e}")))?;
+    blueprint.check().map_err(|e| Failure::bad_value("ZHIAN_EXAM_BLUEPRINT", &path, e.to_string()))?;
+    Ok(blueprint)
 }
 
 /// `zhian init`: creates the first administrator and prints the one-time password.

@@ -9,6 +9,7 @@ pub mod docx;
 pub mod model;
 pub mod pdf;
 pub mod qr;
+pub mod sheet;
 pub mod xlsx;
 
 pub use model::{Block, Cell, Column, DocKind, Document, Proof, ProofRecord, Table};
@@ -39,6 +40,9 @@ pub enum Error {
     /// More rows or columns than a format holds.
     #[error("表格过大")]
     TooLarge,
+    /// An uploaded file could not be read; the message says why.
+    #[error("{0}")]
+    Read(String),
 }
 
 /// The formats a document comes in.

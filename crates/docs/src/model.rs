@@ -50,11 +50,13 @@ pub enum DocKind {
     SuspensionLog,
     /// 应办事项日历: the month's obligations and their state.
     ObligationCalendar,
+    /// 培训考核合格证明: one passed exam.
+    Certificate,
 }
 
 impl DocKind {
     /// Every kind, in the order an archive lists them.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::DailyRecord,
         Self::WeeklyReport,
         Self::MonthlyMinutes,
@@ -67,6 +69,7 @@ impl DocKind {
         Self::VetoLog,
         Self::SuspensionLog,
         Self::ObligationCalendar,
+        Self::Certificate,
     ];
 
     /// The statutory name, without book-title marks.
@@ -85,6 +88,7 @@ impl DocKind {
             Self::VetoLog => "否决建议记录",
             Self::SuspensionLog => "停业记录",
             Self::ObligationCalendar => "质量安全应办事项日历",
+            Self::Certificate => "质量安全管理人员培训考核合格证明",
         }
     }
 
@@ -104,6 +108,7 @@ impl DocKind {
             Self::VetoLog => "vetoes",
             Self::SuspensionLog => "suspensions",
             Self::ObligationCalendar => "calendar",
+            Self::Certificate => "certificate",
         }
     }
 
@@ -113,10 +118,11 @@ impl DocKind {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
-    /// Whether the document is one record (a daily check, a weekly investigation, a set of minutes), named by its id.
+    /// Whether the document is one record (a daily check, a weekly investigation, a set of minutes, a passed exam),
+    /// named by its id.
     #[must_use]
     pub fn is_record(self) -> bool {
-        matches!(self, Self::DailyRecord | Self::WeeklyReport | Self::MonthlyMinutes)
+        matches!(self, Self::DailyRecord | Self::WeeklyReport | Self::MonthlyMinutes | Self::Certificate)
     }
 
     /// Whether the document is a list, also given as a spreadsheet.

@@ -117,6 +117,8 @@ pub enum Action {
     CreateUnit,
     /// Manage accounts (system administrator).
     ManageAccounts,
+    /// Import and export the question bank (system administrator).
+    ManageQuestionBank,
     /// Read a unit's dashboard, profile, people, training, risk list and duty texts.
     ViewUnit,
     /// Change a unit's profile (onboarding steps).
@@ -155,6 +157,7 @@ impl Action {
             Self::Public | Self::OwnAccount => "请先登录",
             Self::CreateUnit => "监管部门账号不能登记单位",
             Self::ManageAccounts => "账号管理仅限系统管理员",
+            Self::ManageQuestionBank => "题库由系统管理员维护",
             Self::ViewUnit => "无权查看该单位",
             Self::EditUnitProfile => "单位信息由本单位主要负责人修改",
             Self::ManagePeople => "人员与任命由本单位主要负责人办理",
@@ -200,7 +203,7 @@ pub fn authorize(subject: &Subject, action: Action, unit: Option<UnitRef>) -> De
     let allowed = match action {
         Action::Public | Action::OwnAccount => true,
         Action::CreateUnit => !subject.is_regulator(),
-        Action::ManageAccounts => subject.admin,
+        Action::ManageAccounts | Action::ManageQuestionBank => subject.admin,
         Action::ViewUnit => {
             unit.is_some_and(|u| subject.admin || subject.member_of(u.id) || subject.oversees(u.division))
         }

@@ -50,6 +50,17 @@ impl FieldErrors {
         if self.is_empty() { Ok(value) } else { Err(self) }
     }
 
+    /// Hours with at most one decimal, 0.1 to 24, in tenths (0 with an error otherwise).
+    pub fn tenth_hours(&mut self, field: &str, value: &str) -> u32 {
+        match parse_tenths(value) {
+            Some(h) if (1..=240).contains(&h) => h,
+            _ => {
+                self.add(field, "学时须为 0.1 到 24 之间的数，最多一位小数");
+                0
+            }
+        }
+    }
+
     /// A required text field, trimmed, at most `max` characters.
     pub fn text(&mut self, field: &str, label: &str, value: &str, max: usize) -> String {
         let v = value.trim();
@@ -315,10 +326,7 @@ impl TrainingForm {
             e.add("date", "培训日期不能晚于今天");
         }
         let content = e.text("content", "培训内容", &self.content, 500);
-        let tenth_hours = parse_tenths(&self.hours);
-        if tenth_hours.is_none_or(|h| h == 0 || h > 240) {
-            e.add("hours", "学时须为 0.1 到 24 之间的数，最多一位小数");
-        }
+        let tenth_hours = e.tenth_hours("hours", &self.hours);
         let score = if self.score.trim().is_empty() {
             None
         } else {
@@ -332,8 +340,8 @@ impl TrainingForm {
         if passed && score.is_none() {
             e.add("score", "标记为考核通过时须填写成绩");
         }
-        match (person_id, date, tenth_hours) {
-            (Some(person_id), Some(date), Some(tenth_hours)) if e.is_empty() => {
+        match (person_id, date) {
+            (Some(person_id), Some(date)) if e.is_empty() => {
                 Ok(TrainingInfo { person_id, date, content, tenth_hours, score, passed })
             }
             _ => Err(e),

@@ -142,6 +142,19 @@ impl fmt::Display for CreditCode {
     }
 }
 
+/// A person's name as published (抽查结果公示): the first character kept; for three characters or more the last
+/// one too; the rest starred — 王*, 王*芳, 欧**华.
+#[must_use]
+pub fn mask_name(name: &str) -> String {
+    let chars: Vec<char> = name.trim().chars().collect();
+    match chars.as_slice() {
+        [] => String::new(),
+        [only] => format!("{only}*"),
+        [first, _] => format!("{first}*"),
+        [first, middle @ .., last] => format!("{first}{}{last}", "*".repeat(middle.len())),
+    }
+}
+
 /// 公民身份号码 — resident ID number, GB 11643-1999. Personal information: `Debug` and `Display` show it masked.
 ///
 /// 17 digits (address code 6, date of birth 8, sequence 3) and a check character, ISO 7064 MOD 11-2: weights

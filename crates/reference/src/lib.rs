@@ -6,6 +6,8 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thiserror::Error;
+use zhian_domain::exam::{Question, QuestionText};
+use zhian_domain::ident::DivisionCode;
 use zhian_domain::scope::{ProductClass, Products};
 use zhian_domain::time::parse_iso_date;
 
@@ -27,6 +29,16 @@ const TEMPLATES: [(&str, &str); 9] = [
     ("fertiliser.json", include_str!("../../../content/risk-templates/fertiliser.json")),
     ("hazardous-chemical.json", include_str!("../../../content/risk-templates/hazardous-chemical.json")),
 ];
+
+/// The question bank as written by the team (DOMAIN §8): one file per subject.
+const QUESTIONS: [(&str, &str); 3] = [
+    ("laws.json", include_str!("../../../content/questions/laws.json")),
+    ("order76.json", include_str!("../../../content/questions/order76.json")),
+    ("products.json", include_str!("../../../content/questions/products.json")),
+];
+
+/// The administrative divisions (GB/T 2260 codes): every province, city and county.
+const DIVISIONS: (&str, &str) = ("gbt2260-2023.csv", include_str!("../../../content/divisions/gbt2260-2023.csv"));
 
 const DIRECTOR_DUTIES: &str = include_str!("../../../content/duties/director.md");
 const OFFICER_DUTIES: &str = include_str!("../../../content/duties/officer.md");
@@ -133,6 +145,28 @@ pub struct TemplateRow {
     pub daily_item: Option<String>,
 }
 
+/// A question bank file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionFile {
+    /// Its name.
+    #[allow(dead_code, reason = "named in the file for people reading it")]
+    file: String,
+    /// Its questions.
+    questions: Vec<QuestionText>,
+}
+
+/// An administrative division.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Division {
+    /// GB/T 2260 code.
+    pub code: DivisionCode,
+    /// Name.
+    pub name: String,
+    /// The division one level up.
+    pub parent: Option<DivisionCode>,
+}
+
 /// All reference data, checked.
 #[derive(Debug, Clone)]
 pub struct Reference {
@@ -140,6 +174,10 @@ pub struct Reference {
     pub catalogues: Vec<Catalogue>,
     /// Templates.
     pub templates: Vec<RiskTemplate>,
+    /// The question bank as shipped.
+    pub questions: Vec<Question>,
+    /// Administrative divisions, by code.
+    pub divisions: Vec<Division>,
 }
 
 const STAGES: [&str; 8] =
@@ -161,9 +199,51 @@ impl Reference {
                 serde_json::from_str::<RiskTemplate>(text).map_err(|source| ReferenceError::Json { file, source })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let reference = Self { catalogues, templates };
+        let mut reference = Self { catalogues, templates, questions: Vec::new(), divisions: Vec::new() };
         reference.check()?;
+        let owned: Vec<String> = reference.question_categories().into_iter().map(str::to_owned).collect();
+        let categories: Vec<&str> = owned.iter().map(String::as_str).collect();
+        for (file, text) in QUESTIONS {
+            let parsed: QuestionFile =
+                serde_json::from_str(text).map_err(|source| ReferenceError::Json { file, source })?;
+            for q in parsed.questions {
+                let checked = q.check(&categories).map_err(|errors| ReferenceError::Invalid {
+                    file,
+                    message: format!(
+                        "试题 {}：{}",
+                        q.id,
+                        errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；")
+                    ),
+                })?;
+                if reference.questions.iter().any(|e| e.code == checked.code) {
+                    return Err(ReferenceError::Invalid {
+                        file, message: format!("试题编号 {} 重复", checked.code)
+                    });
+                }
+                reference.questions.push(checked);
+            }
+        }
+        reference.divisions =
+            parse_divisions(DIVISIONS.1).map_err(|message| ReferenceError::Invalid { file: DIVISIONS.0, message })?;
         Ok(reference)
+    }
+
+    /// The product category keys questions may be tagged with: the risk templates' codes.
+    #[must_use]
+    pub fn question_categories(&self) -> Vec<&str> {
+        self.templates.iter().map(|t| t.category.as_str()).collect()
+    }
+
+    /// The question categories of a seller of the given catalogue categories: the templates serving them.
+    #[must_use]
+    pub fn candidate_categories(&self, codes: &[String]) -> Vec<String> {
+        self.templates_for(codes).into_iter().map(|t| t.category.clone()).collect()
+    }
+
+    /// A division by code.
+    #[must_use]
+    pub fn division(&self, code: DivisionCode) -> Option<&Division> {
+        self.divisions.binary_search_by_key(&code, |d| d.code).ok().and_then(|i| self.divisions.get(i))
     }
 
     fn check(&self) -> Result<(), ReferenceError> {
@@ -233,6 +313,49 @@ impl Reference {
     }
 }
 
+/// Parses a division table: a `code,name,parent` heading, then one division per line, parents before children.
+/// Names are plain text (no commas or quotes in the shipped file; a quoted name is unquoted).
+pub fn parse_divisions(text: &str) -> Result<Vec<Division>, String> {
+    let mut lines = text.lines();
+    if lines.next().map(str::trim) != Some("code,name,parent") {
+        return Err("第 1 行应为表头 code,name,parent".into());
+    }
+    let mut out: Vec<Division> = Vec::new();
+    for (n, line) in (2..).zip(lines) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut fields = line.split(',').map(|f| f.trim().trim_matches('"'));
+        let (Some(code), Some(name), Some(parent), None) = (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return Err(format!("第 {n} 行应有 3 列"));
+        };
+        let code = DivisionCode::parse(code).map_err(|e| format!("第 {n} 行：{e}"))?;
+        let parent = if parent.is_empty() {
+            None
+        } else {
+            Some(DivisionCode::parse(parent).map_err(|e| format!("第 {n} 行上级：{e}"))?)
+        };
+        if parent != code.parent() || name.is_empty() {
+            return Err(format!(
+                "第 {n} 行：{code} 的上级应为 {}",
+                code.parent().map(|p| p.to_string()).unwrap_or_default()
+            ));
+        }
+        out.push(Division { code, name: name.to_owned(), parent });
+    }
+    out.sort_by_key(|d| d.code);
+    if let Some(w) = out.windows(2).find(|w| w.first().map(|d| d.code) == w.get(1).map(|d| d.code)) {
+        return Err(format!("代码 {} 重复", w.first().map(|d| d.code.to_string()).unwrap_or_default()));
+    }
+    if let Some(orphan) =
+        out.iter().find(|d| d.parent.is_some_and(|p| out.binary_search_by_key(&p, |x| x.code).is_err()))
+    {
+        return Err(format!("{} 的上级不在表中", orphan.code));
+    }
+    Ok(out)
+}
+
 /// The product class a catalogue brings a seller under.
 #[must_use]
 pub fn catalogue_class(catalogue: &str) -> Option<ProductClass> {
@@ -281,6 +404,59 @@ mod tests {
             .expect("e-bike batteries and chargers join CCC on 2025-11-01");
         assert!(!ebike_battery.in_force(parse_iso_date("2025-10-31").unwrap()));
         assert!(ebike_battery.in_force(parse_iso_date("2025-11-01").unwrap()));
+    }
+
+    #[test]
+    fn the_question_bank_has_300_questions_over_every_area_and_category() {
+        use zhian_domain::exam::{Area, Kind};
+        let r = Reference::load().unwrap();
+        assert!(r.questions.len() >= 300, "{} questions", r.questions.len());
+        for area in Area::ALL {
+            for kind in Kind::ALL {
+                let n = r.questions.iter().filter(|q| q.area == area && q.kind == kind).count();
+                assert!(n >= 5, "{} {}: {n}", area.label(), kind.label());
+            }
+        }
+        for category in r.question_categories() {
+            let n = r.questions.iter().filter(|q| q.categories.iter().any(|c| c == category)).count();
+            assert!(n >= 8, "{category}: {n} questions");
+        }
+        assert_eq!(r.candidate_categories(&["ccc-10".into(), "ccc-16".into()]), ["e-bike", "gas-appliance"]);
+    }
+
+    #[test]
+    fn every_candidate_can_be_set_the_default_paper() {
+        use zhian_domain::draw::Stream;
+        use zhian_domain::exam::{Blueprint, assemble};
+        let r = Reference::load().unwrap();
+        let mut sellers: Vec<Vec<String>> = r.question_categories().iter().map(|c| vec![(*c).to_owned()]).collect();
+        sellers.push(Vec::new());
+        for (seed, categories) in (0u8..).zip(&sellers) {
+            let paper = assemble(
+                &r.questions,
+                &Blueprint::default(),
+                categories,
+                &mut Stream::new("paper", &[seed; 32], &[0; 32]),
+            );
+            assert_eq!(paper.map(|p| p.items.len()), Ok(60), "{categories:?}");
+        }
+    }
+
+    #[test]
+    fn the_division_table_covers_every_province_down_to_its_counties() {
+        let r = Reference::load().unwrap();
+        let code = |s| DivisionCode::parse(s).unwrap();
+        let provinces = r.divisions.iter().filter(|d| d.parent.is_none()).count();
+        assert_eq!(provinces, 31, "31 provincial divisions on the mainland");
+        assert!(r.divisions.len() > 3_000);
+        assert_eq!(r.division(code("440305")).map(|d| d.name.as_str()), Some("南山区"));
+        assert_eq!(r.division(code("440300")).map(|d| d.name.as_str()), Some("深圳市"));
+        let guangdong_counties =
+            r.divisions.iter().filter(|d| d.code.parent().and_then(|p| p.parent()) == Some(code("440000"))).count();
+        assert!(guangdong_counties > 100, "{guangdong_counties}");
+        assert!(parse_divisions("code,name,parent\n440305,南山区,440000\n").unwrap_err().contains("上级应为 440300"));
+        assert!(parse_divisions("code,name\n").is_err());
+        assert!(parse_divisions("code,name,parent\n440300,深圳市,440000\n").unwrap_err().contains("上级不在表中"));
     }
 
     #[test]

@@ -114,6 +114,9 @@ pub async fn load(state: &AppState) -> Result<Vec<DemoLogin>, AppError> {
         for unit in &UNITS {
             load_unit(state, unit).await?;
         }
+        for unit in &UNITS {
+            training(state, unit).await?;
+        }
         let regulator = account(state, REGULATOR.1, REGULATOR.0).await?;
         let division = DivisionCode::parse(REGULATOR.2).map_err(|e| AppError::Internal(e.to_string()))?;
         state.store.grant_jurisdiction(regulator, division, state.clock.now()).await?;
@@ -244,6 +247,46 @@ async fn load_unit(state: &AppState, unit: &DemoUnit<'_>) -> Result<(), AppError
         }
     }
     todays_check(state, unit, unit_id, principal).await
+}
+
+/// Last month's training session with every member of staff, and an online exam taken today by the first of them,
+/// passed with two answers wrong.
+async fn training(state: &AppState, unit: &DemoUnit<'_>) -> Result<(), AppError> {
+    use crate::usecases::exams;
+    let principal = state.store.user_by_username(unit.principal.1).await?.ok_or(AppError::NotFound)?;
+    let division = DivisionCode::parse(unit.form[3]).map_err(|e| AppError::Internal(e.to_string()))?;
+    let units = state.store.units_in(division).await?;
+    let Some(unit_id) = units.iter().find(|(_, name, _)| name == unit.form[0]).map(|(id, _, _)| *id) else {
+        return Ok(());
+    };
+    let people = state.store.people(unit_id).await?;
+    let session = exams::SessionForm {
+        date: (state.clock.today() - chrono::Duration::days(31)).to_string(),
+        topic: "《产品质量法》、市场监管总局令第76号、本单位经营产品的强制性国家标准".into(),
+        hours: "4".into(),
+        trainer: "区市场监管局质量监督科".into(),
+        attendees: people.iter().map(|p| p.id.to_string()).collect(),
+    };
+    exams::record_session(state, principal.id, unit_id, &session).await?;
+    let Some(first) = people.first() else { return Ok(()) };
+    let set = exams::set_exam(
+        state,
+        principal.id,
+        unit_id,
+        &first.id.to_string(),
+        "质量安全管理人员内部考核",
+        &state.settings.blueprint,
+    )
+    .await?;
+    let attempt = exams::attempt_for_token(state, &set.token).await?;
+    exams::start(state, &attempt).await?;
+    let attempt = exams::attempt_for_token(state, &set.token).await?;
+    for (i, right) in exams::answer_key(state, &attempt).await?.iter().enumerate() {
+        // Two answers wrong: the first two questions (single-choice) take the option after the right one.
+        let answer = if i < 2 { if right == "A" { "B".to_owned() } else { "A".to_owned() } } else { right.clone() };
+        exams::save_answer(state, &attempt, &i.to_string(), &answer).await?;
+    }
+    exams::mark_attempt(state, &attempt, false).await
 }
 
 /// The officer with a log-in does today's check: all clear in the e-bike shop; in the supermarket a helmet without

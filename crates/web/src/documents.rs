@@ -338,6 +338,7 @@ fn kind_label(kind: &str) -> &'static str {
         k::TASK_DONE => "重点工作完成",
         k::SELF_INSPECTION => "自查",
         k::ARCHIVE => "期间归档",
+        k::EXAM_RESULT => "考核成绩",
         _ => "记录",
     }
 }

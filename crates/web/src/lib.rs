@@ -23,6 +23,7 @@ pub mod routes;
 mod usecases;
 
 /// The statutory document of a kind (with its record for the three records), as the download routes make it.
+pub use usecases::bank::seed_bank;
 pub use usecases::document;
 /// A unit's period archive (all documents, their proof bundles, the checkpoint and the logged manifest).
 pub use usecases::{Progress, period_archive};
@@ -63,6 +64,9 @@ pub struct Settings {
     pub webhook_private_hosts: bool,
     /// Where the Noto CJK font files for PDFs are (`ZHIAN_FONT_DIR`; Debian's `fonts-noto-cjk` place by default).
     pub font_dir: std::path::PathBuf,
+    /// The exam blueprint of a unit's internal assessment (`ZHIAN_EXAM_BLUEPRINT` names a JSON file; the documented
+    /// defaults otherwise).
+    pub blueprint: zhian_domain::exam::Blueprint,
 }
 
 impl Default for Settings {
@@ -74,6 +78,7 @@ impl Default for Settings {
             public_url: None,
             webhook_private_hosts: false,
             font_dir: zhian_docs::pdf::DEFAULT_FONT_DIR.into(),
+            blueprint: zhian_domain::exam::Blueprint::default(),
         }
     }
 }

@@ -143,7 +143,9 @@ pub async fn deliver(state: &AppState, now: DateTime<Utc>) -> Result<u32, AppErr
     Ok(delivered)
 }
 
-/// Scans and delivers every `every` until the process ends.
+pub use crate::usecases::exams::mark_expired;
+
+/// Scans, delivers and marks exams whose time ran out every `every` until the process ends.
 pub async fn reminder_loop(state: AppState, every: Duration) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -155,6 +157,9 @@ pub async fn reminder_loop(state: AppState, every: Duration) {
         }
         if let Err(e) = deliver(&state, now).await {
             tracing::error!(error = %e, "webhook delivery failed");
+        }
+        if let Err(e) = mark_expired(&state).await {
+            tracing::error!(error = %e, "marking timed-out exams failed");
         }
     }
 }

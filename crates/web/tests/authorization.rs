@@ -21,6 +21,12 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/log/checkpoint", "yyyyyy", "yyyyyy"),
     ("GET", "/log/key", "yyyyyy", "yyyyyy"),
     ("GET", "/v/{code}", "yyyyyy", "yyyyyy"),
+    ("GET", "/static/exam.js", "yyyyyy", "yyyyyy"),
+    ("GET", "/exam/{token}", "yyyyyy", "yyyyyy"),
+    ("POST", "/exam/{token}/start", "yyyyyy", "yyyyyy"),
+    ("POST", "/exam/{token}/save", "yyyyyy", "yyyyyy"),
+    ("POST", "/exam/{token}/submit", "yyyyyy", "yyyyyy"),
+    ("GET", "/exam/{token}/certificate.pdf", "yyyyyy", "yyyyyy"),
     ("GET", "/login", "yyyyyy", "yyyyyy"),
     ("POST", "/login", "yyyyyy", "yyyyyy"),
     ("POST", "/logout", "lyyyyy", "lyyyyy"),
@@ -39,6 +45,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("POST", "/units/{unit_id}/people/{person_id}/account", "lnnynn", "lnnnnn"),
     ("GET", "/units/{unit_id}/training", "lyyyyy", "lynnnn"),
     ("POST", "/units/{unit_id}/training", "lnnyyn", "lnnnnn"),
+    ("POST", "/units/{unit_id}/training/sessions", "lnnyyn", "lnnnnn"),
+    ("POST", "/units/{unit_id}/assessments", "lnnyyn", "lnnnnn"),
     ("GET", "/units/{unit_id}/risk-list", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/risk-list/edit", "lnnyyn", "lnnnnn"),
     ("POST", "/units/{unit_id}/risk-list", "lnnyyn", "lnnnnn"),
@@ -88,6 +96,10 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts/{user_id}/password", "lynnnn", "lynnnn"),
+    ("GET", "/admin/bank", "lynnnn", "lynnnn"),
+    ("POST", "/admin/bank", "lynnnn", "lynnnn"),
+    ("GET", "/admin/bank/export.json", "lynnnn", "lynnnn"),
+    ("GET", "/admin/bank/export.xlsx", "lynnnn", "lynnnn"),
     ("GET", "/api/v1/openapi.json", "yyyyyy", "yyyyyy"),
     ("POST", "/api/v1/session", "yyyyyy", "yyyyyy"),
     ("DELETE", "/api/v1/session", "lyyyyy", "lyyyyy"),
@@ -167,6 +179,7 @@ struct Fixture {
     photo: String,
     /// A document's verification code.
     document_code: String,
+    exam_token: String,
     /// A finished period archive.
     archive_job: u64,
 }
@@ -210,6 +223,21 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
         zhian_domain::veto::VetoForm { product: "充电器".into(), defect: "无3C".into(), proposal: "停售".into() };
     let veto = app.state.store.propose_veto(unit, &proposal.check().unwrap(), officer, common::now()).await.unwrap();
     let person = spare.json()["id"].as_i64().unwrap();
+    let set = app
+        .post_form(&format!("/units/{unit}/assessments"), Some(principal), &[("person_id", &person.to_string())])
+        .await;
+    let exam_token = set
+        .body
+        .split("id=\"exam-link\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let document_code =
         app.state.store.issue_document_code(unit, "daily", "记录", "2026-03-01", &[0], common::now()).await.unwrap();
     let started = app
@@ -235,6 +263,7 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
             veto,
             photo: photo.sha256,
             document_code,
+            exam_token,
             archive_job,
         },
         director,
@@ -258,6 +287,7 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{file}", "roster.docx")
         .replace("{code}", &f.document_code)
         .replace("{job_id}", &f.archive_job.to_string())
+        .replace("{token}", &f.exam_token)
 }
 
 /// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail
@@ -273,6 +303,15 @@ async fn call(app: &TestApp, method: &str, path: &str, api: bool, login: Option<
                 .header("content-type", "application/x-www-form-urlencoded")
                 .header("cookie", "zhian_login_csrf=x")
                 .body(axum::body::Body::from(body))
+                .unwrap();
+            app.send(request).await
+        }
+        (_, false) if path.starts_with("/exam/") && login.is_none() => {
+            // The exam page's own CSRF cookie, as the page would set it.
+            let request = axum::http::Request::post(path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", "zhian_login_csrf=x")
+                .body(axum::body::Body::from("_csrf=x"))
                 .unwrap();
             app.send(request).await
         }

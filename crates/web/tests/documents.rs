@@ -185,6 +185,7 @@ async fn every_document_type_matches_its_snapshot() {
             DocKind::DailyRecord => check_id,
             DocKind::WeeklyReport => review.json()["id"].as_i64(),
             DocKind::MonthlyMinutes => meeting.json()["id"].as_i64(),
+            DocKind::Certificate => app.state.store.attempts(unit_id).await.unwrap().first().map(|a| a.id),
             _ => None,
         };
         let doc = zhian_web::document(&app.state, unit_id, kind, record).await.unwrap();

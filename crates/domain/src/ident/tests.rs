@@ -134,3 +134,12 @@ fn division_codes_know_their_level_and_subtree() {
         assert!(DivisionCode::parse(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn names_are_masked_for_publication() {
+    assert_eq!(mask_name("王芳"), "王*");
+    assert_eq!(mask_name("张伟强"), "张*强");
+    assert_eq!(mask_name(" 欧阳振华 "), "欧**华");
+    assert_eq!(mask_name("李"), "李*");
+    assert_eq!(mask_name(""), "");
+}

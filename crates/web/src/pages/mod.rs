@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod admin;
+pub mod bank;
 pub mod calendar;
 pub mod checks;
+pub mod exams;
 pub mod hazards;
 pub mod inspections;
 pub mod lists;
@@ -11,6 +13,7 @@ pub mod meetings;
 pub mod people;
 pub mod reviews;
 pub mod settings;
+pub mod training;
 pub mod units;
 pub mod vetoes;
 

@@ -1,4 +1,4 @@
-//! People, appointments, log-ins and training records.
+//! People, appointments and log-ins.
 
 use askama::Template;
 use axum::Extension;
@@ -6,14 +6,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use zhian_domain::access::{Action, Decision, authorize};
-use zhian_domain::forms::{AppointmentForm, FieldErrors, PersonForm, TrainingForm};
-use zhian_store::models::{Appointment, Person, Training};
+use zhian_domain::forms::{AppointmentForm, FieldErrors, PersonForm};
+use zhian_store::models::{Appointment, Person};
 
 use super::{Layout, PageResult, render};
 use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::forms::Fields;
-use crate::{AppState, usecases, view};
+use crate::{AppState, usecases};
 
 #[derive(Template)]
 #[template(path = "people.html")]
@@ -140,80 +140,5 @@ pub async fn create_account(
             .await
         }
         other => after(&state, &ctx, other, |errors| PeopleExtras { errors, ..PeopleExtras::default() }).await,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "training.html")]
-struct TrainingPage {
-    layout: Layout,
-    unit_id: i64,
-    today: String,
-    can_record: bool,
-    people: Vec<Person>,
-    records: Vec<(Training, String)>,
-    form: TrainingForm,
-    errors: FieldErrors,
-}
-
-async fn training_page(
-    state: &AppState,
-    ctx: &Ctx,
-    status: StatusCode,
-    form: TrainingForm,
-    errors: FieldErrors,
-    notice: Option<String>,
-) -> PageResult {
-    let unit_id = ctx.unit_id()?;
-    let mut layout = Layout::for_unit(state, ctx, "培训考核").await?;
-    layout.notice = notice;
-    let records = state.store.trainings(unit_id).await?.into_iter().map(|t| {
-        let hours = view::hours(t.tenth_hours);
-        (t, hours)
-    });
-    let page = TrainingPage {
-        layout,
-        unit_id,
-        today: state.clock.today().to_string(),
-        can_record: authorize(&ctx.subject, Action::RecordTraining, ctx.unit) == Decision::Allow,
-        people: state.store.people(unit_id).await?,
-        records: records.collect(),
-        form,
-        errors,
-    };
-    Ok(render(status, &page))
-}
-
-/// `GET /units/{unit_id}/training`.
-pub async fn training(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> PageResult {
-    training_page(&state, &ctx, StatusCode::OK, TrainingForm::default(), FieldErrors::default(), None).await
-}
-
-/// `POST /units/{unit_id}/training`.
-pub async fn add_training(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, fields: Fields) -> PageResult {
-    let form = TrainingForm {
-        person_id: fields.get("person_id").into(),
-        date: fields.get("date").into(),
-        content: fields.get("content").into(),
-        hours: fields.get("hours").into(),
-        score: fields.get("score").into(),
-        passed: fields.get("passed").into(),
-    };
-    match usecases::add_training(&state, &ctx, ctx.unit_id()?, &form).await {
-        Ok(_) => {
-            training_page(
-                &state,
-                &ctx,
-                StatusCode::OK,
-                TrainingForm::default(),
-                FieldErrors::default(),
-                Some("已保存培训考核记录".into()),
-            )
-            .await
-        }
-        Err(AppError::Invalid(errors)) => {
-            training_page(&state, &ctx, StatusCode::UNPROCESSABLE_ENTITY, form, errors, None).await
-        }
-        Err(e) => Err(e.into()),
     }
 }

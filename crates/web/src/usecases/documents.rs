@@ -406,24 +406,60 @@ pub async fn roster(state: &AppState, unit_id: i64) -> Result<Document, AppError
 /// 《质量安全培训与考核记录》.
 pub async fn training_record(state: &AppState, unit_id: i64) -> Result<Document, AppError> {
     let today = state.clock.today();
-    let rows = state
+    let hours = |tenths: u32| text(&format!("{}.{}", tenths / 10, tenths % 10));
+    let sessions = state
+        .store
+        .training_sessions(unit_id)
+        .await?
+        .iter()
+        .map(|s| {
+            let names: Vec<&str> = s.attendees.iter().map(|(_, n)| n.as_str()).collect();
+            vec![date(s.date), text(&s.topic), hours(s.tenth_hours), text(&s.trainer), text(&names.join("、"))]
+        })
+        .collect();
+    let mut results: Vec<(chrono::NaiveDate, Vec<Cell>)> = state
         .store
         .trainings(unit_id)
         .await?
         .iter()
         .map(|t| {
-            vec![
+            let row = vec![
                 date(t.date),
                 text(&t.person_name),
-                text(&t.content),
-                text(&format!("{}.{}", t.tenth_hours / 10, t.tenth_hours % 10)),
-                t.score.map_or(Cell::Empty, number),
-                text(if t.passed { "合格" } else { "不合格" }),
-            ]
+                text(&format!("线下：{}", t.content)),
+                t.score.map_or(Cell::Empty, |s| text(&s.to_string())),
+                text(match (t.score, t.passed) {
+                    (None, _) => "仅培训",
+                    (Some(_), true) => "合格",
+                    (Some(_), false) => "不合格",
+                }),
+            ];
+            (t.date, row)
         })
         .collect();
-    let blocks =
-        vec![table(&[("日期", 7), ("人员", 6), ("内容", 18), ("学时", 4), ("考核分数", 5), ("结果", 5)], rows)];
+    for a in state.store.attempts(unit_id).await? {
+        let (Some(at), Some(passed)) = (a.submitted_at, a.passed) else { continue };
+        let day = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(at)).unwrap_or_default();
+        let score = zhian_domain::exam::score::points_text(a.earned.unwrap_or_default());
+        let row = vec![
+            date(day),
+            text(&a.person_name),
+            text(&format!("在线：{}", a.title)),
+            text(&score),
+            text(if passed { "合格" } else { "不合格" }),
+        ];
+        results.push((day, row));
+    }
+    results.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let blocks = vec![
+        Block::Heading { text: "一、培训".to_owned() },
+        table(&[("日期", 7), ("培训内容", 16), ("学时", 4), ("授课人", 6), ("参训人员", 14)], sessions),
+        Block::Heading { text: "二、考核".to_owned() },
+        table(
+            &[("日期", 7), ("人员", 6), ("考核", 18), ("成绩", 5), ("结果", 5)],
+            results.into_iter().map(|(_, row)| row).collect(),
+        ),
+    ];
     finish(
         state,
         unit_id,
@@ -432,6 +468,54 @@ pub async fn training_record(state: &AppState, unit_id: i64) -> Result<Document,
         format!("截至 {today}"),
         blocks,
         Vec::new(),
+    )
+    .await
+}
+
+/// 《质量安全管理人员培训考核合格证明》 of one passed exam attempt.
+pub async fn certificate(state: &AppState, unit_id: i64, attempt_id: i64) -> Result<Document, AppError> {
+    let a = state.store.attempt(unit_id, attempt_id).await?;
+    let (Some(at), Some(true)) = (a.submitted_at, a.passed) else {
+        return Err(AppError::Conflict("只有考核合格的才能出具合格证明".into()));
+    };
+    let blueprint: zhian_domain::exam::Blueprint =
+        serde_json::from_str(&a.blueprint).map_err(|_| AppError::Internal("考试方案无法读取".into()))?;
+    let earned = zhian_domain::exam::score::points_text(a.earned.unwrap_or_default());
+    let possible = zhian_domain::exam::score::points_text(a.possible.unwrap_or_default());
+    let fields = vec![
+        ("姓名".to_owned(), a.person_name.clone()),
+        ("考核名称".to_owned(), a.title.clone()),
+        ("交卷时间".to_owned(), crate::view::local(at)),
+        ("成绩".to_owned(), format!("{earned} 分（满分 {possible} 分，合格线 {} 分）", blueprint.pass_mark)),
+        ("结论".to_owned(), "合格".to_owned()),
+    ];
+    let rows = crate::usecases::exams::breakdown(&a)
+        .into_iter()
+        .map(|(area, right, questions, earned, possible)| {
+            vec![text(&area), number(right), number(questions), text(&format!("{earned} / {possible}"))]
+        })
+        .collect();
+    let blocks = vec![
+        Block::Fields { fields },
+        table(&[("领域", 8), ("答对题数", 5), ("题数", 5), ("得分 / 满分", 8)], rows),
+        Block::Paragraph {
+            text: format!(
+                "{}已通过法律法规、标准和专业知识考核，可以担任质量安全总监或质量安全员。本证明的成绩记在透明日志上，\
+                 扫描二维码或打开下方网址可以核验。",
+                a.person_name
+            ),
+        },
+    ];
+    let leaves = leaves(state, &[(kind::EXAM_RESULT, a.id)]).await?;
+    let day = zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(at)).unwrap_or_default();
+    finish(
+        state,
+        unit_id,
+        DocKind::Certificate,
+        DocKind::Certificate.name().to_owned(),
+        day.to_string(),
+        blocks,
+        leaves,
     )
     .await
 }
@@ -557,5 +641,6 @@ pub async fn document(
         DocKind::VetoLog => veto_log(state, unit_id).await,
         DocKind::SuspensionLog => suspension_log(state, unit_id).await,
         DocKind::ObligationCalendar => obligation_calendar(state, unit_id).await,
+        DocKind::Certificate => certificate(state, unit_id, record()?).await,
     }
 }

@@ -2,9 +2,11 @@
 
 mod accounts;
 mod archive;
+pub mod bank;
 mod dispatch;
 mod documents;
 mod duty;
+pub mod exams;
 mod lists;
 mod people;
 mod units;

@@ -83,6 +83,7 @@ impl TestApp {
                 .unwrap()
         };
         let state = AppState::new(store, clock.clone(), entropy, log_key, Settings::default()).unwrap();
+        zhian_web::seed_bank(&state).await.unwrap();
         Self { state, clock, dir }
     }
 
