@@ -119,6 +119,8 @@ pub enum Action {
     ManageAccounts,
     /// Import and export the question bank (system administrator).
     ManageQuestionBank,
+    /// The regulator's work on its jurisdiction: the unit registry, the dashboard, spot checks (市场监督管理部门).
+    Supervise,
     /// Read a unit's dashboard, profile, people, training, risk list and duty texts.
     ViewUnit,
     /// Change a unit's profile (onboarding steps).
@@ -158,6 +160,7 @@ impl Action {
             Self::CreateUnit => "监管部门账号不能登记单位",
             Self::ManageAccounts => "账号管理仅限系统管理员",
             Self::ManageQuestionBank => "题库由系统管理员维护",
+            Self::Supervise => "仅限市场监督管理部门账号",
             Self::ViewUnit => "无权查看该单位",
             Self::EditUnitProfile => "单位信息由本单位主要负责人修改",
             Self::ManagePeople => "人员与任命由本单位主要负责人办理",
@@ -204,6 +207,7 @@ pub fn authorize(subject: &Subject, action: Action, unit: Option<UnitRef>) -> De
         Action::Public | Action::OwnAccount => true,
         Action::CreateUnit => !subject.is_regulator(),
         Action::ManageAccounts | Action::ManageQuestionBank => subject.admin,
+        Action::Supervise => subject.is_regulator(),
         Action::ViewUnit => {
             unit.is_some_and(|u| subject.admin || subject.member_of(u.id) || subject.oversees(u.division))
         }

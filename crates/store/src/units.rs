@@ -133,6 +133,54 @@ impl Store {
         Ok(unit_id)
     }
 
+    /// Registers units from a regulator's registry in one transaction: each unit whose credit code is not yet known
+    /// is written with its products (no one holds a post yet); known ones are left as they are. Returns the ids of
+    /// the units written and the credit codes already known.
+    #[tracing::instrument(skip_all)]
+    pub async fn import_registry(
+        &self,
+        units: &[(UnitInfo, Vec<ProductRef>)],
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<i64>, Vec<String>)> {
+        let mut tx = self.write.begin().await?;
+        let (mut created, mut known) = (Vec::new(), Vec::new());
+        for (info, products) in units {
+            let exists = sqlx::query("select id from units where credit_code = $1")
+                .bind(info.credit_code.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+            if exists {
+                known.push(info.credit_code.as_str().to_owned());
+                continue;
+            }
+            let unit_id: i64 = sqlx::query(
+                "insert into units (name, credit_code, address, division_code, channel, employees, revenue_yuan, \
+                 created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
+            )
+            .bind(&info.name)
+            .bind(info.credit_code.as_str())
+            .bind(&info.address)
+            .bind(info.division.to_string())
+            .bind(info.channel.code())
+            .bind(signed(info.employees)?)
+            .bind(signed(info.revenue_yuan)?)
+            .bind(by)
+            .bind(micros(now))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+            replace_products(&mut tx, unit_id, products, now).await?;
+            created.push(unit_id);
+        }
+        tx.commit().await?;
+        if !created.is_empty() {
+            self.access_changed();
+        }
+        Ok((created, known))
+    }
+
     /// Changes a unit's profile and products, all or nothing.
     #[tracing::instrument(skip_all)]
     pub async fn update_unit(

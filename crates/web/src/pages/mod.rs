@@ -11,6 +11,7 @@ pub mod inspections;
 pub mod lists;
 pub mod meetings;
 pub mod people;
+pub mod registry;
 pub mod reviews;
 pub mod settings;
 pub mod training;

@@ -6,38 +6,10 @@ use zhian_docs::sheet::{self, Sheet};
 use zhian_domain::exam::{Question, QuestionText};
 use zhian_store::exams::BankImport;
 
+pub use super::rows::{ImportFailure, RowError};
+use super::rows::{file_error, find_sheet};
 use crate::AppState;
 use crate::error::AppError;
-
-/// One problem of an imported file: its row (as numbered in the file; 0 for the file itself), column and message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// Row number as the user sees it.
-    pub row: usize,
-    /// Column heading.
-    pub column: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-/// Why an import was refused.
-#[derive(Debug)]
-pub enum ImportFailure {
-    /// The file's content: every problem found, nothing imported.
-    Rows(Vec<RowError>),
-    /// Something else.
-    App(AppError),
-}
-
-impl<E: Into<AppError>> From<E> for ImportFailure {
-    fn from(e: E) -> Self {
-        Self::App(e.into())
-    }
-}
-
-fn file_error(message: impl Into<String>) -> ImportFailure {
-    ImportFailure::Rows(vec![RowError { row: 0, column: String::new(), message: message.into() }])
-}
 
 /// The bank's sheet name and headings, in order.
 pub const SHEET: &str = "题库";
@@ -129,20 +101,9 @@ pub fn parse_bank(state: &AppState, bytes: &[u8]) -> Result<Vec<Question>, Impor
     if errors.is_empty() { Ok(out) } else { Err(ImportFailure::Rows(errors)) }
 }
 
-/// The questions of the 题库 sheet (or the only sheet whose heading matches), with their row numbers.
+/// The questions of the 题库 sheet (or the sheet whose heading matches), with their row numbers.
 fn rows_of(sheets: &[Sheet]) -> Result<Vec<(usize, QuestionText)>, ImportFailure> {
-    let heading_ok = |s: &Sheet| s.rows.first().is_some_and(|h| h.iter().take(15).map(String::as_str).eq(HEADINGS));
-    let found = sheets.iter().find(|s| s.name == SHEET).or_else(|| sheets.iter().find(|s| heading_ok(s)));
-    let Some(sheet) = found else {
-        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-        return Err(file_error(format!(
-            "找不到“{SHEET}”工作表（文件中的工作表：{}）；请使用导出的题库模板",
-            names.join("、")
-        )));
-    };
-    if !heading_ok(sheet) {
-        return Err(file_error(format!("“{}”工作表的表头应为：{}", sheet.name, HEADINGS.join("、"))));
-    }
+    let sheet = find_sheet(sheets, SHEET, &HEADINGS)?;
     let cell = |row: &[String], i: usize| row.get(i).cloned().unwrap_or_default();
     Ok(sheet
         .rows

@@ -9,6 +9,8 @@ mod duty;
 pub mod exams;
 mod lists;
 mod people;
+pub mod registry;
+pub mod rows;
 mod units;
 
 pub use accounts::*;

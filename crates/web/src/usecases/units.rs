@@ -31,7 +31,7 @@ fn products(state: &AppState, codes: &[String], today: NaiveDate, f: &mut FieldE
 }
 
 /// Checks a unit form and its categories together, so every error shows at once.
-fn check_unit(
+pub(crate) fn check_unit(
     state: &AppState,
     form: &UnitForm,
     categories: &[String],
