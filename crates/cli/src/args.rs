@@ -38,6 +38,11 @@ pub enum Command {
     Verify(VerifyBundleArgs),
     /// 导出单位某一期间的归档：全部法定文件、证明包、检查点与清单（.zip）
     Export(ExportArgs),
+    /// 随机监督抽查的抽取：独立核对
+    Draw {
+        #[command(subcommand)]
+        command: DrawCommand,
+    },
     /// 启动服务（默认使用 ./zhian-data 下的嵌入式 SQLite）
     Serve(ServeArgs),
     /// 初始化：创建系统管理员并显示一次性密码
@@ -256,6 +261,19 @@ pub struct VerifyCheckpointArgs {
     /// 签名检查点文件
     #[arg(value_name = "NOTEFILE")]
     pub note: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DrawCommand {
+    /// 重新计算抽取：种子与承诺相符、候选名单与哈希相符、抽取结果可重算（读公示页下载的 draw.json）
+    Verify(DrawVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DrawVerifyArgs {
+    /// 抽取文件（公示页 /spot-checks/{计划}/draw.json）
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

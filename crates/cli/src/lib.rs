@@ -6,6 +6,7 @@
 mod args;
 mod assess;
 mod cadence;
+mod draw;
 mod error;
 mod export;
 mod id;
@@ -23,7 +24,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 pub use error::Failure;
 
-use args::{CadenceCommand, Cli, Command, IdCommand};
+use args::{CadenceCommand, Cli, Command, DrawCommand, IdCommand};
 
 /// Runs the command line given by `args` (the program name first), writing to `out` and `err`; returns the exit
 /// code.
@@ -44,6 +45,7 @@ where
         Command::Log { command } => log::run(&command, env, out),
         Command::Verify(a) => log::verify(&a, out),
         Command::Export(a) => export::export(&a, env, out),
+        Command::Draw { command: DrawCommand::Verify(a) } => draw::verify(&a, out),
         Command::Serve(a) => serve::serve(&a, env, out),
         Command::Init(a) => serve::init(&a, env, out),
         Command::Migrate(a) => serve::migrate(&a, env, out),

@@ -15,6 +15,7 @@
 //! - [`duty`], [`hazard`], [`veto`], [`dispatch`]: the duty cycle's records and their rules (§5–7).
 //! - [`exam`]: the question bank's questions, the exam blueprint, drawing and marking papers (§8).
 //! - [`draw`]: the documented deterministic draw from a seed — spot-check samples and exam papers.
+//! - [`spotcheck`]: the random spot check's frozen candidate list, its verifiable draw and re-computation (§1, §8).
 //! - [`forms`]: input as typed, checked field by field into typed values.
 #![cfg_attr(
     not(test),
@@ -42,6 +43,7 @@ pub mod ident;
 pub mod period;
 pub mod photo;
 pub mod scope;
+pub mod spotcheck;
 pub mod staffing;
 pub mod time;
 pub mod veto;

@@ -79,6 +79,11 @@ fn question_row(r: &AnyRow) -> Result<StoredQuestion> {
     })
 }
 
+/// SHA-256 (hex) of a link's token: what finds its attempt.
+fn token_hash(token: &str) -> String {
+    zhian_domain::draw::hex(&zhian_domain::draw::sha256(token.as_bytes()))
+}
+
 const QUESTION_COLUMNS: &str = "q.id, q.code, q.bank_version, q.kind, q.area, q.categories, q.difficulty, q.stem, \
      q.options, q.answer, q.basis, q.explanation";
 
@@ -172,8 +177,8 @@ pub struct NewAttempt<'a> {
     pub unit_id: i64,
     /// The candidate.
     pub person_id: i64,
-    /// SHA-256 (hex) of the link's token.
-    pub token_sha256: &'a str,
+    /// The link's token.
+    pub token: &'a str,
     /// `online` or `paper`.
     pub mode: &'a str,
     /// The paper's seed (hex).
@@ -201,6 +206,8 @@ pub struct Marked<'a> {
     pub timed_out: bool,
     /// The submission's instant (for a time-out: the deadline).
     pub at: DateTime<Utc>,
+    /// Marked from a score entered after an exam on paper.
+    pub on_paper: bool,
 }
 
 /// A training session (培训) with its attendees.
@@ -218,6 +225,12 @@ pub struct TrainingSession {
     pub trainer: String,
     /// Attendees: (person id, name).
     pub attendees: Vec<(i64, String)>,
+}
+
+/// The attempts of an exam, by unit and id.
+pub(crate) async fn attempts_of_exam(store: &Store, exam_id: i64) -> Result<Vec<Attempt>> {
+    let sql = format!("{ATTEMPT_SELECT} where a.exam_id = $1 order by a.unit_id, a.id");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(exam_id).fetch_all(&store.read).await?.iter().map(attempt_row).collect()
 }
 
 impl Store {
@@ -425,30 +438,31 @@ impl Store {
     /// Sets an attempt; the person must belong to the unit.
     pub async fn create_attempt(&self, a: &NewAttempt<'_>, by: i64, now: DateTime<Utc>) -> Result<i64> {
         let row = sqlx::query(
-            "insert into exam_attempts (exam_id, unit_id, person_id, token_sha256, mode, seed, paper, minutes, \
-             created_by, created_at) select $1, $2, p.id, $4, $5, $6, $7, $8, $9, $10 from people p \
+            "insert into exam_attempts (exam_id, unit_id, person_id, token_sha256, token_sealed, mode, seed, paper, \
+             minutes, created_by, created_at) select $1, $2, p.id, $4, $11, $5, $6, $7, $8, $9, $10 from people p \
              where p.id = $3 and p.unit_id = $2 returning id",
         )
         .bind(a.exam_id)
         .bind(a.unit_id)
         .bind(a.person_id)
-        .bind(a.token_sha256)
+        .bind(token_hash(a.token))
         .bind(a.mode)
         .bind(a.seed)
         .bind(a.paper)
         .bind(i64::from(a.minutes))
         .bind(by)
         .bind(micros(now))
+        .bind(self.sealer.seal(a.token)?)
         .fetch_optional(&self.write)
         .await?;
         Ok(row.ok_or(StoreError::NotFound)?.try_get("id")?)
     }
 
     /// The attempt a link's token opens.
-    pub async fn attempt_by_token(&self, token_sha256: &str) -> Result<Option<Attempt>> {
+    pub async fn attempt_by_token(&self, token: &str) -> Result<Option<Attempt>> {
         let sql = format!("{ATTEMPT_SELECT} where a.token_sha256 = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(token_sha256)
+            .bind(token_hash(token))
             .fetch_optional(&self.write)
             .await?
             .as_ref()
@@ -479,6 +493,16 @@ impl Store {
             .iter()
             .map(attempt_row)
             .collect()
+    }
+
+    /// The link token of an attempt, unsealed, for whoever set it to show again.
+    pub async fn attempt_token(&self, id: i64) -> Result<String> {
+        let row = sqlx::query("select token_sealed from exam_attempts where id = $1")
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.sealer.open(&row.try_get::<Vec<u8>, _>("token_sealed")?)
     }
 
     /// Starts the clock of an attempt not yet started; `false` when it already was.
@@ -542,7 +566,7 @@ impl Store {
         let mut tx = self.write.begin().await?;
         let row = sqlx::query(
             "update exam_attempts set submitted_at = $2, timed_out = $3, earned = $4, possible = $5, passed = $6, \
-             areas = $7, answers = $8 where id = $1 and submitted_at is null returning unit_id",
+             areas = $7, answers = $8, mode = $9 where id = $1 and submitted_at is null returning unit_id",
         )
         .bind(id)
         .bind(micros(m.at))
@@ -552,6 +576,7 @@ impl Store {
         .bind(i64::from(m.passed))
         .bind(m.areas)
         .bind(m.answers)
+        .bind(if m.on_paper { "paper" } else { "online" })
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else { return Ok(None) };

@@ -56,6 +56,16 @@ pub mod kind {
     pub const ARCHIVE: &str = "archive";
     /// The mark of an exam attempt (培训考核 or a spot check's exam).
     pub const EXAM_RESULT: &str = "exam_result";
+    /// A spot-check plan published: its frozen candidate list's hash and the seed's commitment.
+    pub const SPOT_CHECK_PLAN: &str = "spot_check_plan";
+    /// A spot check's draw: the revealed seed and the units and people drawn.
+    pub const SPOT_CHECK_DRAW: &str = "spot_check_draw";
+    /// A spot check's published results.
+    pub const SPOT_CHECK_RESULTS: &str = "spot_check_results";
+    /// A rectification order (责令整改) to a unit after a failed spot check.
+    pub const RECTIFICATION_ORDER: &str = "rectification_order";
+    /// A unit's report that it has rectified.
+    pub const RECTIFICATION_REPORT: &str = "rectification_report";
 }
 
 /// The row a leaf of each kind is built from, with its unit's credit code (`credit_code`) and its author's username
@@ -120,6 +130,22 @@ fn leaf_row_query(kind: &str) -> Option<&'static str> {
         kind::ARCHIVE => {
             "select a.id, a.from_date, a.to_date, a.manifest_sha256, a.created_at, un.credit_code, au.username \
              from archives a join units un on un.id = a.unit_id join users au on au.id = a.created_by where a.id = $1"
+        }
+        kind::SPOT_CHECK_PLAN | kind::SPOT_CHECK_DRAW | kind::SPOT_CHECK_RESULTS => {
+            "select p.id, p.title, p.division_code as credit_code, p.categories, p.sample, p.people_per_unit, \
+             p.commitment, p.list_sha256, p.seed, p.drawn, coalesce(p.drawn_at, 0) as drawn_at, p.results, \
+             coalesce(p.published_at, 0) as published_at, p.created_at, au.username from spot_check_plans p \
+             join users au on au.id = p.created_by where p.id = $1"
+        }
+        kind::RECTIFICATION_ORDER => {
+            "select o.id, o.plan_id, o.person_id, o.attempt_id, o.reason, o.due_date, o.created_at, un.credit_code, \
+             au.username from rectification_orders o join units un on un.id = o.unit_id \
+             join users au on au.id = o.created_by where o.id = $1"
+        }
+        kind::RECTIFICATION_REPORT => {
+            "select o.id, o.reported_at, o.report_kind, o.report_text, o.report_attempt_id, un.credit_code, \
+             ru.username from rectification_orders o join units un on un.id = o.unit_id \
+             join users ru on ru.id = o.reported_by where o.id = $1 and o.reported_at is not null"
         }
         kind::EXAM_RESULT => {
             "select a.id, a.exam_id, a.person_id, a.paper, a.answers, a.earned, a.possible, a.passed, a.timed_out, \
@@ -309,6 +335,56 @@ async fn build_leaf(conn: &mut sqlx::AnyConnection, kind: &str, record_id: i64) 
                 "created_at",
             )
         }
+        kind::SPOT_CHECK_PLAN => (
+            jcs_string_object(&[
+                ("categories", &text("categories")?),
+                ("commitment", &text("commitment")?),
+                ("jurisdiction", &text("credit_code")?),
+                ("list_sha256", &text("list_sha256")?),
+                ("people_per_unit", &number("people_per_unit")?),
+                ("plan", &number("id")?),
+                ("sample", &text("sample")?),
+                ("title", &text("title")?),
+            ]),
+            None,
+            "created_at",
+        ),
+        kind::SPOT_CHECK_DRAW => (
+            jcs_string_object(&[
+                ("drawn", &optional_text("drawn")?),
+                ("plan", &number("id")?),
+                ("seed", &optional_text("seed")?),
+            ]),
+            None,
+            "drawn_at",
+        ),
+        kind::SPOT_CHECK_RESULTS => (
+            jcs_string_object(&[("plan", &number("id")?), ("results", &optional_text("results")?)]),
+            None,
+            "published_at",
+        ),
+        kind::RECTIFICATION_ORDER => (
+            jcs_string_object(&[
+                ("attempt", &optional("attempt_id")?),
+                ("due", &text("due_date")?),
+                ("order", &number("id")?),
+                ("person", &optional("person_id")?),
+                ("plan", &number("plan_id")?),
+                ("reason", &text("reason")?),
+            ]),
+            None,
+            "created_at",
+        ),
+        kind::RECTIFICATION_REPORT => (
+            jcs_string_object(&[
+                ("attempt", &optional("report_attempt_id")?),
+                ("kind", &optional_text("report_kind")?),
+                ("order", &number("id")?),
+                ("text", &optional_text("report_text")?),
+            ]),
+            None,
+            "reported_at",
+        ),
         kind::EXAM_RESULT => (
             jcs_string_object(&[
                 ("answers", &optional_text("answers")?),
@@ -427,11 +503,11 @@ impl Appender {
         conn: &mut sqlx::AnyConnection,
         kind: &str,
         record_id: i64,
-        unit_id: i64,
+        unit_id: Option<i64>,
         now: DateTime<Utc>,
     ) -> Result<u64> {
         let leaf = build_leaf(conn, kind, record_id).await?.ok_or(StoreError::NotFound)?;
-        self.append(conn, kind, record_id, Some(unit_id), &leaf, now).await
+        self.append(conn, kind, record_id, unit_id, &leaf, now).await
     }
 
     /// Appends a leaf and the stored hashes it completes.
@@ -786,6 +862,20 @@ impl Store {
     }
 
     /// Logs a record inside the caller's transaction, building its leaf from the row as written there.
+    /// Logs a record that belongs to no unit (a regulator's spot check), in the caller's transaction.
+    pub(crate) async fn log_record_without_unit(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        kind: &str,
+        record_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let mut log = Appender::open(tx, now).await?;
+        let index = log.record(tx, kind, record_id, None, now).await?;
+        log.close(tx, now).await?;
+        Ok(index)
+    }
+
     pub(crate) async fn log_record(
         &self,
         tx: &mut Transaction<'_, Any>,
@@ -795,7 +885,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u64> {
         let mut log = Appender::open(tx, now).await?;
-        let index = log.record(tx, kind, record_id, unit_id, now).await?;
+        let index = log.record(tx, kind, record_id, Some(unit_id), now).await?;
         log.close(tx, now).await?;
         Ok(index)
     }

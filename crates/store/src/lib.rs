@@ -26,6 +26,7 @@ pub mod reminders;
 pub mod reviews;
 mod seal;
 pub mod settings;
+pub mod spotchecks;
 mod units;
 mod users;
 pub mod vetoes;

@@ -94,6 +94,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_exams.sql"),
         include_str!("../migrations/postgres/0014_exams.sql"),
     ),
+    (
+        15,
+        "spot_checks",
+        include_str!("../migrations/sqlite/0015_spot_checks.sql"),
+        include_str!("../migrations/postgres/0015_spot_checks.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

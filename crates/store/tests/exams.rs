@@ -73,7 +73,7 @@ async fn set_attempt(store: &Store, founder: i64, unit: i64, person: i64, token:
         exam_id: exam,
         unit_id: unit,
         person_id: person,
-        token_sha256: token,
+        token,
         mode: "online",
         seed: "00",
         paper: "{\"items\":[]}",
@@ -101,7 +101,7 @@ async fn an_attempt_saves_answers_while_open_and_is_marked_once_on_the_log(store
         exam_id: attempt.exam_id,
         unit_id: unit + 1,
         person_id: p,
-        token_sha256: "t3",
+        token: "t3",
         mode: "online",
         seed: "",
         paper: "",
@@ -134,6 +134,7 @@ async fn an_attempt_saves_answers_while_open_and_is_marked_once_on_the_log(store
         answers: "[\"C\",\"BC\"]",
         timed_out: false,
         at: now() + chrono::Duration::minutes(20),
+        on_paper: false,
     };
     let index = store.finish_attempt(id, &marked, now()).await.unwrap();
     assert!(index.is_some());
@@ -179,6 +180,7 @@ async fn the_appointment_gate_reads_exam_results(store: &Store, _url: &str) {
         answers: "[]",
         timed_out: false,
         at: now(),
+        on_paper: false,
     };
     let deadline = now() + chrono::Duration::minutes(60);
     let (_, failed) = set_attempt(store, founder, unit, p, "fail").await;

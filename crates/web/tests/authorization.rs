@@ -47,6 +47,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("POST", "/units/{unit_id}/training", "lnnyyn", "lnnnnn"),
     ("POST", "/units/{unit_id}/training/sessions", "lnnyyn", "lnnnnn"),
     ("POST", "/units/{unit_id}/assessments", "lnnyyn", "lnnnnn"),
+    ("GET", "/units/{unit_id}/rectifications", "lyyyyy", "lynnnn"),
+    ("POST", "/units/{unit_id}/rectifications/{order_id}/report", "lnnynn", "lnnnnn"),
     ("GET", "/units/{unit_id}/risk-list", "lyyyyy", "lynnnn"),
     ("GET", "/units/{unit_id}/risk-list/edit", "lnnyyn", "lnnnnn"),
     ("POST", "/units/{unit_id}/risk-list", "lnnyyn", "lnnnnn"),
@@ -96,6 +98,14 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("GET", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts", "lynnnn", "lynnnn"),
     ("POST", "/admin/accounts/{user_id}/password", "lynnnn", "lynnnn"),
+    ("GET", "/spot-checks/{plan_id}", "yyyyyy", "yyyyyy"),
+    ("GET", "/spot-checks/{plan_id}/draw.json", "yyyyyy", "yyyyyy"),
+    ("GET", "/regulator/spot-checks", "lnynnn", "lnynnn"),
+    ("POST", "/regulator/spot-checks", "lnynnn", "lnynnn"),
+    ("GET", "/regulator/spot-checks/{plan_id}", "lnynnn", "lnnnnn"),
+    ("POST", "/regulator/spot-checks/{plan_id}/draw", "lnynnn", "lnnnnn"),
+    ("POST", "/regulator/spot-checks/{plan_id}/scores", "lnynnn", "lnnnnn"),
+    ("POST", "/regulator/spot-checks/{plan_id}/publish", "lnynnn", "lnnnnn"),
     ("GET", "/regulator/registry", "lnynnn", "lnynnn"),
     ("POST", "/regulator/registry", "lnynnn", "lnynnn"),
     ("GET", "/regulator/registry/template.xlsx", "lnynnn", "lnynnn"),
@@ -183,6 +193,9 @@ struct Fixture {
     /// A document's verification code.
     document_code: String,
     exam_token: String,
+    /// A spot-check plan over the unit's county, drawn and published, with an order to the unit.
+    plan: i64,
+    order: i64,
     /// A finished period archive.
     archive_job: u64,
 }
@@ -241,6 +254,7 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
         .next()
         .unwrap()
         .to_owned();
+    let (plan, order) = spot_check(app, unit, division, principal.user_id).await;
     let document_code =
         app.state.store.issue_document_code(unit, "daily", "记录", "2026-03-01", &[0], common::now()).await.unwrap();
     let started = app
@@ -267,11 +281,43 @@ async fn fixture(app: &TestApp, principal: &Login, code: &str, division: &str) -
             photo: photo.sha256,
             document_code,
             exam_token,
+            plan,
+            order,
             archive_job,
         },
         director,
         officer,
     )
+}
+
+/// A plan over the unit's county, drawn (nobody) and published with an order to the unit: (plan, order).
+async fn spot_check(app: &TestApp, unit: i64, division: &str, by: i64) -> (i64, i64) {
+    use zhian_store::spotchecks::{NewOrder, NewPlan};
+    let store = &app.state.store;
+    let plan = NewPlan {
+        title: "抽查",
+        division: DivisionCode::parse(division).unwrap(),
+        categories: &[],
+        sample: zhian_domain::spotcheck::Sample::Count(1),
+        people_per_unit: 1,
+        blueprint: "{}",
+        rectify_days: 30,
+        seed: &[1; 32],
+        day: common::now().date_naive(),
+    };
+    let plan = store.create_plan(&plan, by, common::now()).await.unwrap();
+    let version = store.bank_version().await.unwrap().unwrap();
+    let exam = store.create_exam(None, "抽查", "{}", version, by, common::now()).await.unwrap();
+    store.record_draw(plan, &[1; 32], &[], exam, common::now()).await.unwrap();
+    let order = NewOrder {
+        unit_id: unit,
+        person_id: None,
+        attempt_id: None,
+        reason: "未配备".into(),
+        due: common::now().date_naive(),
+    };
+    store.publish_results(plan, "[]", &[order], by, common::now()).await.unwrap();
+    (plan, store.unit_orders(unit).await.unwrap()[0].id)
 }
 
 fn concrete(path: &str, f: &Fixture) -> String {
@@ -291,6 +337,8 @@ fn concrete(path: &str, f: &Fixture) -> String {
         .replace("{code}", &f.document_code)
         .replace("{job_id}", &f.archive_job.to_string())
         .replace("{token}", &f.exam_token)
+        .replace("{plan_id}", &f.plan.to_string())
+        .replace("{order_id}", &f.order.to_string())
 }
 
 /// Sends a request that passes every check after the guard's only when it must: empty forms and `{}` bodies fail

@@ -4,17 +4,9 @@
 mod common;
 
 use axum::http::StatusCode;
+use common::credit_code as code;
 use common::{Login, TestApp};
-use zhian_domain::ident::{CreditCode, DivisionCode};
-
-/// A valid credit code from its first 17 characters.
-fn code(base: &str) -> String {
-    "0123456789ABCDEFGHJKLMNPQRTUWXY"
-        .chars()
-        .map(|c| format!("{base}{c}"))
-        .find(|c| CreditCode::parse(c).is_ok())
-        .unwrap()
-}
+use zhian_domain::ident::DivisionCode;
 
 async fn regulator(app: &TestApp) -> Login {
     let id = app.user("nanshan", false).await;

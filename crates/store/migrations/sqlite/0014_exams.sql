@@ -50,7 +50,8 @@ create index exams_bank_version_idx on exams (bank_version);
 create index exams_created_by_idx on exams (created_by);
 
 -- One person's sitting of an exam. The paper (JSON: question row, option order, points) is drawn when the attempt
--- is made, from its seed; the candidate opens it by a link whose token only the SHA-256 of is kept. Once submitted
+-- is made, from its seed; the candidate opens it by a link whose token is found by its SHA-256 and kept sealed
+-- (for whoever set the exam to show the link again). Once submitted
 -- (or timed out and marked) the row does not change.
 create table exam_attempts (
     id integer primary key,
@@ -58,6 +59,7 @@ create table exam_attempts (
     unit_id bigint not null references units (id),
     person_id bigint not null references people (id),
     token_sha256 text not null,
+    token_sealed blob not null,
     mode text not null,
     seed text not null,
     paper text not null,

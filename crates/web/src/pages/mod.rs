@@ -14,6 +14,7 @@ pub mod people;
 pub mod registry;
 pub mod reviews;
 pub mod settings;
+pub mod spotchecks;
 pub mod training;
 pub mod units;
 pub mod vetoes;
@@ -43,6 +44,8 @@ pub struct Layout {
     pub notice: Option<String>,
     /// The signed-in account is a system administrator.
     pub admin: bool,
+    /// The signed-in account is a regulator's.
+    pub regulator: bool,
 }
 
 impl Layout {
@@ -55,6 +58,7 @@ impl Layout {
             unit: None,
             notice: None,
             admin: ctx.user.as_ref().is_some_and(|u| u.is_admin),
+            regulator: ctx.subject.is_regulator(),
         }
     }
 

@@ -9,7 +9,7 @@ use zhian_domain::forms::FieldErrors;
 use zhian_store::exams::{Attempt, Marked, NewAttempt, StoredQuestion};
 
 use crate::AppState;
-use crate::auth::{random_hex, token_hash};
+use crate::auth::random_hex;
 use crate::error::AppError;
 
 /// A paper as stored: each question's row, its options as shown and its points.
@@ -71,6 +71,25 @@ pub async fn set_exam(
         }
         return Err(AppError::Invalid(errors));
     };
+    let now = state.clock.now();
+    let blueprint_json = serde_json::to_string(blueprint).map_err(|e| AppError::Internal(e.to_string()))?;
+    let exam_id = state.store.create_exam(Some(unit_id), title, &blueprint_json, version, by, now).await?;
+    let token = set_attempt(state, by, exam_id, unit_id, person, blueprint).await?;
+    Ok(SetExam { token })
+}
+
+/// Draws a paper for a person of `unit_id` from the bank's current version and sets it as an attempt of
+/// `exam_id`; returns the link's token. The candidate's categories come from the unit's products; the seed from
+/// the state's randomness.
+pub async fn set_attempt(
+    state: &AppState,
+    by: i64,
+    exam_id: i64,
+    unit_id: i64,
+    person: i64,
+    blueprint: &Blueprint,
+) -> Result<String, AppError> {
+    let version = state.store.bank_version().await?.ok_or_else(|| AppError::Conflict("题库为空，无法组卷".into()))?;
     let unit = state.store.unit(unit_id).await?.ok_or(AppError::NotFound)?;
     let codes: Vec<String> = unit.products.iter().map(|p| p.category_code.clone()).collect();
     let categories = state.reference.candidate_categories(&codes);
@@ -90,23 +109,20 @@ pub async fn set_exam(
             })
             .collect::<Result<_, AppError>>()?,
     };
-    let now = state.clock.now();
-    let blueprint_json = serde_json::to_string(blueprint).map_err(|e| AppError::Internal(e.to_string()))?;
-    let exam_id = state.store.create_exam(Some(unit_id), title, &blueprint_json, version, by, now).await?;
     let token = random_hex(state.entropy.as_ref(), 32);
     let paper_json = serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
     let attempt = NewAttempt {
         exam_id,
         unit_id,
         person_id: person,
-        token_sha256: &token_hash(&token),
+        token: &token,
         mode: "online",
         seed: &hex(&seed),
         paper: &paper_json,
         minutes: blueprint.minutes,
     };
-    state.store.create_attempt(&attempt, by, now).await?;
-    Ok(SetExam { token })
+    state.store.create_attempt(&attempt, by, state.clock.now()).await?;
+    Ok(token)
 }
 
 /// The right answers of an attempt's paper, as shown (letters), in paper order.
@@ -172,11 +188,11 @@ fn blueprint_of(attempt: &Attempt) -> Result<Blueprint, AppError> {
 
 /// The attempt a link opens; an attempt whose time ran out is marked first.
 pub async fn attempt_for_token(state: &AppState, token: &str) -> Result<Attempt, AppError> {
-    let attempt = state.store.attempt_by_token(&token_hash(token)).await?.ok_or(AppError::NotFound)?;
+    let attempt = state.store.attempt_by_token(token).await?.ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     if attempt.submitted_at.is_none() && attempt.deadline_at.is_some_and(|d| !exam::in_time(now, d)) {
         mark_attempt(state, &attempt, true).await?;
-        return state.store.attempt_by_token(&token_hash(token)).await?.ok_or(AppError::NotFound);
+        return state.store.attempt_by_token(token).await?.ok_or(AppError::NotFound);
     }
     Ok(attempt)
 }
@@ -318,6 +334,7 @@ pub async fn mark_attempt(state: &AppState, attempt: &Attempt, timed_out: bool) 
         answers: &answers,
         timed_out,
         at,
+        on_paper: false,
     };
     state.store.finish_attempt(attempt.id, &marked, now).await?;
     Ok(())

@@ -11,6 +11,7 @@ mod lists;
 mod people;
 pub mod registry;
 pub mod rows;
+pub mod spotchecks;
 mod units;
 
 pub use accounts::*;

@@ -266,3 +266,12 @@ pub fn pointers(r: &Reply) -> Vec<String> {
         .map(|f| f.iter().map(|e| e["pointer"].as_str().unwrap().to_owned()).collect())
         .unwrap_or_default()
 }
+
+/// A valid unified social credit code from its first 17 characters.
+pub fn credit_code(base: &str) -> String {
+    "0123456789ABCDEFGHJKLMNPQRTUWXY"
+        .chars()
+        .map(|c| format!("{base}{c}"))
+        .find(|c| zhian_domain::ident::CreditCode::parse(c).is_ok())
+        .unwrap()
+}
