@@ -369,9 +369,8 @@ pub async fn report_fix(
             });
             let still = order.person_id.is_some_and(|p| {
                 now_in_post.iter().any(|a| {
-                    a.person_id == p
-                        && matches!(a.post, Post::Director | Post::Officer)
-                        && a.to.is_none_or(|to| to >= today)
+                    // An appointment whose end is recorded counts as ended, whatever its last day.
+                    a.person_id == p && matches!(a.post, Post::Director | Post::Officer) && a.to.is_none()
                 })
             });
             if !fresh {
