@@ -19,6 +19,7 @@ pub mod exams;
 pub mod ledger;
 mod migrate;
 pub mod models;
+pub mod oversight;
 mod people;
 pub mod photos;
 mod records;

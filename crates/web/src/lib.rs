@@ -25,8 +25,10 @@ mod usecases;
 /// The statutory document of a kind (with its record for the three records), as the download routes make it.
 pub use usecases::bank::seed_bank;
 pub use usecases::document;
+pub use usecases::oversight;
 /// A unit's period archive (all documents, their proof bundles, the checkpoint and the logged manifest).
 pub use usecases::{Progress, period_archive};
+pub use usecases::{overview, unit_calendar};
 mod view;
 
 use std::net::SocketAddr;

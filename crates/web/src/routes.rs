@@ -132,6 +132,8 @@ table! {
     post "/admin/accounts/{user_id}/password" ManageAccounts false => pages::admin::reset,
     get "/spot-checks/{plan_id}" Public false => pages::spotchecks::public,
     get "/spot-checks/{plan_id}/draw.json" Public false => pages::spotchecks::draw_json,
+    get "/regulator/dashboard" Supervise false => pages::oversight::show,
+    get "/regulator/dashboard.xlsx" Supervise false => pages::oversight::xlsx,
     get "/regulator/spot-checks" Supervise false => pages::spotchecks::list,
     post "/regulator/spot-checks" Supervise false => pages::spotchecks::create,
     get "/regulator/spot-checks/{plan_id}" Supervise false => pages::spotchecks::show,

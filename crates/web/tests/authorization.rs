@@ -100,6 +100,8 @@ const EXPECTED: &[(&str, &str, &str, &str)] = &[
     ("POST", "/admin/accounts/{user_id}/password", "lynnnn", "lynnnn"),
     ("GET", "/spot-checks/{plan_id}", "yyyyyy", "yyyyyy"),
     ("GET", "/spot-checks/{plan_id}/draw.json", "yyyyyy", "yyyyyy"),
+    ("GET", "/regulator/dashboard", "lnynnn", "lnynnn"),
+    ("GET", "/regulator/dashboard.xlsx", "lnynnn", "lnynnn"),
     ("GET", "/regulator/spot-checks", "lnynnn", "lnynnn"),
     ("POST", "/regulator/spot-checks", "lnynnn", "lnynnn"),
     ("GET", "/regulator/spot-checks/{plan_id}", "lnynnn", "lnnnnn"),

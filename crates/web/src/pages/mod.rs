@@ -10,6 +10,7 @@ pub mod hazards;
 pub mod inspections;
 pub mod lists;
 pub mod meetings;
+pub mod oversight;
 pub mod people;
 pub mod registry;
 pub mod reviews;

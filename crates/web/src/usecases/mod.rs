@@ -8,6 +8,7 @@ mod documents;
 mod duty;
 pub mod exams;
 mod lists;
+pub mod oversight;
 mod people;
 pub mod registry;
 pub mod rows;

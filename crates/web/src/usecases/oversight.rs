@@ -1,0 +1,353 @@
+//! The regulator's dashboard: for a jurisdiction and a period, the units in scope, their staffing, the completion
+//! of the three tiers, hazards and vetoes — per child division (province → city → county) or, in a county, per
+//! unit. The facts come in a fixed number of queries; each unit is then evaluated by the same rules as its own
+//! pages (the obligation calendar, the scope assessment, the staffing tally).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use zhian_domain::access::Post;
+use zhian_domain::calendar::{ObligationQuery, Record, evaluate};
+use zhian_domain::ident::{DivisionCode, DivisionLevel};
+use zhian_domain::scope::{UnitProfile, assess};
+use zhian_domain::staffing::{Staffing, Tenure};
+use zhian_domain::{DateRange, Period, SlotStatus, Tier};
+use zhian_reference::Reference;
+use zhian_store::oversight::UnitFacts;
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::AppError;
+
+/// Done, late and missing slots of a tier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// On time.
+    pub done: u32,
+    /// Made after the window closed.
+    pub late: u32,
+    /// Not made, window closed.
+    pub missing: u32,
+}
+
+impl Tally {
+    fn add(&mut self, o: Self) {
+        self.done += o.done;
+        self.late += o.late;
+        self.missing += o.missing;
+    }
+
+    /// Slots owed so far (done, late or missing).
+    #[must_use]
+    pub fn owed(&self) -> u32 {
+        self.done + self.late + self.missing
+    }
+
+    /// Percent made (on time or late) of those owed, one decimal; "—" when none owed.
+    #[must_use]
+    pub fn completion(&self) -> String {
+        percent(self.done + self.late, self.owed())
+    }
+}
+
+fn percent(part: u32, whole: u32) -> String {
+    if whole == 0 {
+        return "—".to_owned();
+    }
+    let tenths = (u64::from(part) * 1000 + u64::from(whole) / 2) / u64::from(whole);
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// The figures of a set of units.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    /// Units in scope of Order 76.
+    pub units: u32,
+    /// With every required post filled (a director where required, at least one officer).
+    pub staffed: u32,
+    /// Staffed, and everyone in those posts has a passed assessment.
+    pub assessed: u32,
+    /// 日管控.
+    pub daily: Tally,
+    /// 周排查.
+    pub weekly: Tally,
+    /// 月调度.
+    pub monthly: Tally,
+    /// Hazards not closed.
+    pub open_hazards: u32,
+    /// Of those, overdue.
+    pub overdue_hazards: u32,
+    /// Vetoes not answered.
+    pub vetoes_waiting: u32,
+    /// Of those, escalated.
+    pub vetoes_escalated: u32,
+}
+
+impl Figures {
+    fn add(&mut self, o: &Self) {
+        self.units += o.units;
+        self.staffed += o.staffed;
+        self.assessed += o.assessed;
+        self.daily.add(o.daily);
+        self.weekly.add(o.weekly);
+        self.monthly.add(o.monthly);
+        self.open_hazards += o.open_hazards;
+        self.overdue_hazards += o.overdue_hazards;
+        self.vetoes_waiting += o.vetoes_waiting;
+        self.vetoes_escalated += o.vetoes_escalated;
+    }
+
+    /// Percent of units staffed.
+    #[must_use]
+    pub fn staffed_rate(&self) -> String {
+        percent(self.staffed, self.units)
+    }
+
+    /// Percent of units staffed and assessed.
+    #[must_use]
+    pub fn assessed_rate(&self) -> String {
+        percent(self.assessed, self.units)
+    }
+
+    /// Late entries of all three tiers, as a percent of the records made.
+    #[must_use]
+    pub fn late_rate(&self) -> String {
+        let (late, made) =
+            [self.daily, self.weekly, self.monthly].iter().fold((0, 0), |(l, m), t| (l + t.late, m + t.done + t.late));
+        percent(late, made)
+    }
+}
+
+/// One unit evaluated over `from..=to` at `now` (today `today`). A unit out of scope counts for nothing.
+#[must_use]
+pub fn unit_figures(
+    reference: &Reference,
+    f: &UnitFacts,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Figures {
+    let profile = UnitProfile {
+        channel: f.channel,
+        employees: f.employees,
+        revenue_yuan: f.revenue_yuan,
+        products: reference.products_of(&f.products),
+    };
+    let assessment = assess(&profile, f.category3_policy);
+    if !assessment.in_scope {
+        return Figures::default();
+    }
+    let tenures: Vec<Tenure> =
+        f.tenures.iter().map(|(_, post, from, to)| Tenure { post: *post, from: *from, to: *to }).collect();
+    let staffing = Staffing::tally(&assessment, &tenures, today);
+    let staffed = staffing.is_staffed();
+    let in_post = f.tenures.iter().filter(|(_, post, from, to)| {
+        matches!(post, Post::Director | Post::Officer) && *from <= today && to.is_none_or(|t| today <= t)
+    });
+    let assessed = staffed && in_post.clone().all(|(person, ..)| f.assessed.contains(person));
+    let mut figures = Figures {
+        units: 1,
+        staffed: u32::from(staffed),
+        assessed: u32::from(assessed),
+        open_hazards: f.open_hazards,
+        overdue_hazards: f.overdue_hazards,
+        vetoes_waiting: f.vetoes_waiting,
+        vetoes_escalated: f.vetoes_escalated,
+        ..Figures::default()
+    };
+    let registered =
+        zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(f.settings.registered_at)).unwrap_or(to);
+    let start = from.max(registered).min(to);
+    let Ok(range) = DateRange::new(start, to) else { return figures };
+    let records: Vec<Record> = f
+        .submissions
+        .iter()
+        .filter_map(|(tier, period, at)| {
+            Period::parse(f.settings.cadences.get(*tier), period).ok().map(|p| Record {
+                tier: *tier,
+                period: p,
+                submitted_at: *at,
+            })
+        })
+        .collect();
+    let calendar = evaluate(&ObligationQuery {
+        range,
+        as_of: now,
+        closed_weekdays: f.settings.closed,
+        suspensions: &f.suspensions,
+        cadences: f.settings.cadences,
+        records: &records,
+    });
+    for (tier, tally) in
+        [(Tier::Daily, &mut figures.daily), (Tier::Weekly, &mut figures.weekly), (Tier::Monthly, &mut figures.monthly)]
+    {
+        *tally = Tally {
+            done: calendar.summary.count(tier, SlotStatus::Done),
+            late: calendar.summary.count(tier, SlotStatus::Late),
+            missing: calendar.summary.count(tier, SlotStatus::Missing),
+        };
+    }
+    figures
+}
+
+/// One row of the dashboard: a child division (with its drill-down) or, in a county, a unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The division's or unit's name.
+    pub label: String,
+    /// Its code (division code, or the unit's credit code).
+    pub code: String,
+    /// Where it drills down to.
+    pub link: String,
+    /// Its figures.
+    pub figures: Figures,
+}
+
+/// The dashboard of a jurisdiction and period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    /// The division.
+    pub division: String,
+    /// Its name.
+    pub name: String,
+    /// The way up: (code, name) from the province.
+    pub path: Vec<(String, String)>,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// The whole jurisdiction.
+    pub total: Figures,
+    /// Per child division, or per unit in a county.
+    pub rows: Vec<Row>,
+}
+
+/// The dashboard of `division` (one of the caller's jurisdictions or inside one) over `from..=to` (default: this
+/// month to today).
+pub async fn dashboard(
+    state: &AppState,
+    ctx: &Ctx,
+    division: &str,
+    from: &str,
+    to: &str,
+) -> Result<Dashboard, AppError> {
+    let division = match division.trim() {
+        "" => *ctx.subject.jurisdictions.first().ok_or(AppError::Denied("仅限市场监督管理部门账号"))?,
+        code => DivisionCode::parse(code).map_err(|e| AppError::BadRequest(format!("行政区划代码无效：{e}")))?,
+    };
+    if !ctx.subject.jurisdictions.iter().any(|j| j.contains(division)) {
+        return Err(AppError::NotFound);
+    }
+    let today = state.clock.today();
+    let parse = |s: &str, default: NaiveDate| match s.trim() {
+        "" => Ok(default),
+        s => zhian_domain::time::parse_iso_date(s)
+            .ok_or_else(|| AppError::BadRequest(format!("日期“{s}”无效，应为 YYYY-MM-DD"))),
+    };
+    let first_of_month = today.with_day0(0).unwrap_or(today);
+    let (from, to) = (parse(from, first_of_month)?, parse(to, today)?);
+    if from > to {
+        return Err(AppError::BadRequest("起始日期不能晚于截止日期".into()));
+    }
+    jurisdiction_dashboard(state, division, from, to).await
+}
+
+use chrono::Datelike as _;
+
+/// The dashboard of a division, whoever asks (the caller has checked the jurisdiction).
+pub async fn jurisdiction_dashboard(
+    state: &AppState,
+    division: DivisionCode,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Dashboard, AppError> {
+    let now = state.clock.now();
+    let today = state.clock.today();
+    // Every window touching the period begins at most a month before it, and no record precedes its window.
+    let first = zhian_domain::time::day_number(from - chrono::Duration::days(32));
+    let start = DateTime::from_timestamp(zhian_domain::time::day_start(first), 0).unwrap_or_default();
+    let escalate = now - chrono::Duration::hours(state.settings.veto_escalation_hours);
+    let facts = state.store.jurisdiction_facts(division, start, today, escalate).await?;
+    let mut total = Figures::default();
+    let mut rows: Vec<Row> = Vec::new();
+    let children: Vec<&zhian_reference::Division> =
+        state.reference.divisions.iter().filter(|d| d.parent == Some(division)).collect();
+    let per_unit = division.level() == DivisionLevel::County || children.is_empty();
+    if !per_unit {
+        rows = children
+            .iter()
+            .map(|d| Row {
+                label: d.name.clone(),
+                code: d.code.to_string(),
+                link: format!("/regulator/dashboard?division={}&from={from}&to={to}", d.code),
+                figures: Figures::default(),
+            })
+            .collect();
+    }
+    for f in &facts {
+        let figures = unit_figures(&state.reference, f, from, to, now, today);
+        total.add(&figures);
+        if per_unit {
+            if figures.units > 0 {
+                rows.push(Row {
+                    label: f.name.clone(),
+                    code: f.credit_code.clone(),
+                    link: format!("/units/{}", f.unit_id),
+                    figures,
+                });
+            }
+        } else if let Some(row) =
+            rows.iter_mut().find(|r| DivisionCode::parse(&r.code).is_ok_and(|d| d.contains(f.division)))
+        {
+            row.figures.add(&figures);
+        }
+    }
+    let mut path = Vec::new();
+    let mut at = Some(division);
+    while let Some(code) = at {
+        let name = state.reference.division(code).map(|d| d.name.clone()).unwrap_or_else(|| code.to_string());
+        path.push((code.to_string(), name));
+        at = code.parent();
+    }
+    path.reverse();
+    let name = path.last().map(|(_, n)| n.clone()).unwrap_or_default();
+    Ok(Dashboard { division: division.to_string(), name, path, from, to, total, rows })
+}
+
+/// The dashboard as a workbook: the whole and each row, every figure a column.
+pub fn dashboard_xlsx(d: &Dashboard) -> Result<Vec<u8>, AppError> {
+    let heading = [
+        "区划或单位",
+        "代码",
+        "单位数",
+        "人员配齐",
+        "配齐且考核合格",
+        "日管控按时",
+        "日管控逾期补录",
+        "日管控缺失",
+        "周排查按时",
+        "周排查逾期补录",
+        "周排查缺失",
+        "月调度按时",
+        "月调度逾期补录",
+        "月调度缺失",
+        "逾期补录率",
+        "未闭环隐患",
+        "逾期隐患",
+        "未答复否决建议",
+        "超时否决建议",
+    ];
+    let line = |label: &str, code: &str, f: &Figures| -> Vec<String> {
+        let mut row = vec![label.to_owned(), code.to_owned()];
+        row.extend([f.units, f.staffed, f.assessed].map(|n| n.to_string()));
+        for t in [f.daily, f.weekly, f.monthly] {
+            row.extend([t.done, t.late, t.missing].map(|n| n.to_string()));
+        }
+        row.push(f.late_rate());
+        row.extend([f.open_hazards, f.overdue_hazards, f.vetoes_waiting, f.vetoes_escalated].map(|n| n.to_string()));
+        row
+    };
+    let mut rows = vec![line(&format!("{}（合计，{} 至 {}）", d.name, d.from, d.to), &d.division, &d.total)];
+    rows.extend(d.rows.iter().map(|r| line(&r.label, &r.code, &r.figures)));
+    zhian_docs::sheet::write_xlsx("监管统计", &heading, &rows).map_err(|e| AppError::Internal(e.to_string()))
+}
