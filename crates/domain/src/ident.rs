@@ -271,6 +271,19 @@ impl DivisionCode {
         }
     }
 
+    /// The digits every code in this division's subtree starts with: 2 for a province, 4 for a city, all 6 for a
+    /// county (`44` for 440000) — a database `like` prefix.
+    #[must_use]
+    pub fn subtree_prefix(self) -> String {
+        let code = self.to_string();
+        let keep = match self.level() {
+            DivisionLevel::Province => 2,
+            DivisionLevel::City => 4,
+            DivisionLevel::County => 6,
+        };
+        code.get(..keep).unwrap_or(&code).to_owned()
+    }
+
     /// Whether `other` is this division or lies inside it.
     #[must_use]
     pub fn contains(self, other: Self) -> bool {

@@ -132,11 +132,14 @@ pub struct Attempt {
     pub answers: Option<String>,
     /// When it was set.
     pub created_at: DateTime<Utc>,
+    /// Set by the unit itself (an internal assessment), not by a regulator's spot check.
+    pub internal: bool,
 }
 
 const ATTEMPT_SELECT: &str = "select a.id, a.exam_id, e.title, e.blueprint, a.unit_id, un.name as unit_name, \
      a.person_id, p.name as person_name, a.mode, a.paper, a.minutes, a.started_at, a.deadline_at, a.submitted_at, \
-     a.timed_out, a.earned, a.possible, a.passed, a.areas, a.answers, a.created_at from exam_attempts a \
+     a.timed_out, a.earned, a.possible, a.passed, a.areas, a.answers, a.created_at, \
+     case when e.unit_id is null then 0 else 1 end as internal from exam_attempts a \
      join exams e on e.id = a.exam_id join units un on un.id = a.unit_id join people p on p.id = a.person_id";
 
 fn attempt_row(r: &AnyRow) -> Result<Attempt> {
@@ -165,6 +168,7 @@ fn attempt_row(r: &AnyRow) -> Result<Attempt> {
         areas: r.try_get("areas")?,
         answers: r.try_get("answers")?,
         created_at: instant(r.try_get("created_at")?),
+        internal: r.try_get::<i64, _>("internal")? != 0,
     })
 }
 

@@ -57,16 +57,6 @@ pub struct UnitFacts {
     pub vetoes_escalated: u32,
 }
 
-fn like(division: DivisionCode) -> String {
-    let code = division.to_string();
-    let keep = match division.level() {
-        zhian_domain::ident::DivisionLevel::Province => 2,
-        zhian_domain::ident::DivisionLevel::City => 4,
-        zhian_domain::ident::DivisionLevel::County => 6,
-    };
-    format!("{}%", code.get(..keep).unwrap_or(&code))
-}
-
 fn count(v: i64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
@@ -81,7 +71,7 @@ impl Store {
         today: NaiveDate,
         vetoes_due_before: DateTime<Utc>,
     ) -> Result<Vec<UnitFacts>> {
-        let pattern = like(division);
+        let pattern = format!("{}%", division.subtree_prefix());
         let units = sqlx::query(
             "select id, name, credit_code, division_code, channel, employees, revenue_yuan, category3_policy, \
              closed_weekdays, daily_cadence, weekly_cadence, monthly_cadence, created_at from units \

@@ -184,17 +184,6 @@ fn order_row(r: &AnyRow) -> Result<Order> {
     })
 }
 
-/// The `like` pattern of a division subtree.
-fn subtree(division: DivisionCode) -> String {
-    let code = division.to_string();
-    let keep = match division.level() {
-        zhian_domain::ident::DivisionLevel::Province => 2,
-        zhian_domain::ident::DivisionLevel::City => 4,
-        zhian_domain::ident::DivisionLevel::County => 6,
-    };
-    format!("{}%", code.get(..keep).unwrap_or(&code))
-}
-
 impl Store {
     /// The units of a jurisdiction selling one of `categories` (any, when empty), each with the directors and
     /// officers in post on `day`.
@@ -214,7 +203,7 @@ impl Store {
              (select 1 from unit_products p where p.unit_id = u.id and p.category_code in ({in_categories})))"
         );
         let units = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(subtree(division))
+            .bind(format!("{}%", division.subtree_prefix()))
             .bind(list)
             .bind(i64::from(!categories.is_empty()))
             .fetch_all(&self.read)
@@ -224,7 +213,7 @@ impl Store {
              where u.division_code like $1 and a.post in ('director', 'officer') and a.from_date <= $2 \
              and (a.to_date is null or a.to_date >= $2) order by a.unit_id, a.person_id",
         )
-        .bind(subtree(division))
+        .bind(format!("{}%", division.subtree_prefix()))
         .bind(day.to_string())
         .fetch_all(&self.read)
         .await?;

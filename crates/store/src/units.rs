@@ -287,14 +287,8 @@ impl Store {
     /// Units inside a division subtree (for regulators), by name.
     #[tracing::instrument(skip_all)]
     pub async fn units_in(&self, jurisdiction: DivisionCode) -> Result<Vec<(i64, String, DivisionCode)>> {
-        let code = jurisdiction.to_string();
-        let prefix = match jurisdiction.level() {
-            zhian_domain::ident::DivisionLevel::Province => &code[..2],
-            zhian_domain::ident::DivisionLevel::City => &code[..4],
-            zhian_domain::ident::DivisionLevel::County => &code[..],
-        };
         sqlx::query("select id, name, division_code from units where division_code like $1 order by name")
-            .bind(format!("{prefix}%"))
+            .bind(format!("{}%", jurisdiction.subtree_prefix()))
             .fetch_all(&self.read)
             .await?
             .iter()

@@ -145,6 +145,8 @@ async fn a_spot_check_runs_from_plan_to_rectification_and_its_draw_recomputes() 
     // The failing unit sees its order; reporting a fix needs a passed reassessment first.
     let (principal, unit, person) = units.iter().find(|(_, u, _)| *u == failing.unit_id).unwrap();
     assert_eq!(*person, failing.person_id);
+    let home = app.get(&format!("/units/{unit}"), Some(principal)).await;
+    assert!(home.body.contains("整改通知 1 项尚未报告整改完成"), "the dashboard says so: {}", home.body);
     let orders = app.get(&format!("/units/{unit}/rectifications"), Some(principal)).await;
     assert!(orders.body.contains("监督抽查考核不合格（0 分）") && orders.body.contains("整改中"), "{}", orders.body);
     let order: String = orders.body.split("/rectifications/").nth(1).unwrap().split('/').next().unwrap().to_owned();

@@ -143,3 +143,16 @@ fn names_are_masked_for_publication() {
     assert_eq!(mask_name("李"), "李*");
     assert_eq!(mask_name(""), "");
 }
+
+#[test]
+fn a_division_subtree_is_a_prefix_of_its_codes() {
+    let d = |s| DivisionCode::parse(s).unwrap();
+    assert_eq!(
+        (d("440000").subtree_prefix(), d("440300").subtree_prefix(), d("440305").subtree_prefix()),
+        ("44".into(), "4403".into(), "440305".into())
+    );
+    for (outer, inner) in [("440000", "440305"), ("440300", "440305"), ("440305", "440305")] {
+        assert!(inner.starts_with(&d(outer).subtree_prefix()) && d(outer).contains(d(inner)));
+    }
+    assert!(!"440305".starts_with(&d("110000").subtree_prefix()));
+}

@@ -34,7 +34,7 @@ struct TrainingPage {
     can_record: bool,
     people: Vec<Person>,
     sessions: Vec<(TrainingSession, String)>,
-    attempts: Vec<(Attempt, String, String)>,
+    attempts: Vec<(Attempt, String, String, String)>,
     records: Vec<(Training, String)>,
     issued: Option<Issued>,
     session: SessionForm,
@@ -71,11 +71,18 @@ async fn page(state: &AppState, ctx: &Ctx, status: StatusCode, extras: Extras) -
         let hours = view::hours(s.tenth_hours);
         (s, hours)
     });
-    let attempts = state.store.attempts(unit_id).await?.into_iter().map(|a| {
+    let base = state.settings.public_url.clone().unwrap_or_default();
+    let mut attempts = Vec::new();
+    for a in state.store.attempts(unit_id).await? {
         let when = view::local(a.submitted_at.unwrap_or(a.created_at));
         let status = status_of(&a);
-        (a, when, status)
-    });
+        // A regulator's spot-check exam is the regulator's to hand out, not the unit's.
+        let link = match (a.submitted_at, a.internal) {
+            (None, true) => format!("{base}/exam/{}", state.store.attempt_token(a.id).await?),
+            _ => String::new(),
+        };
+        attempts.push((a, when, status, link));
+    }
     let records = state.store.trainings(unit_id).await?.into_iter().map(|t| {
         let hours = view::hours(t.tenth_hours);
         (t, hours)
@@ -87,7 +94,7 @@ async fn page(state: &AppState, ctx: &Ctx, status: StatusCode, extras: Extras) -
         can_record: authorize(&ctx.subject, Action::RecordTraining, ctx.unit) == Decision::Allow,
         people: state.store.people(unit_id).await?,
         sessions: sessions.collect(),
-        attempts: attempts.collect(),
+        attempts,
         records: records.collect(),
         issued: extras.issued,
         session: extras.session,

@@ -146,6 +146,7 @@ struct DashboardPage {
     notifications: Vec<(i64, String)>,
     vetoes_waiting: u32,
     vetoes_escalated: u32,
+    open_orders: usize,
 }
 
 fn names(v: Vec<String>) -> String {
@@ -204,7 +205,9 @@ pub async fn dashboard(State(state): State<AppState>, Extension(ctx): Extension<
         .filter(|n| n.unit_id == unit_id)
         .map(|n| (n.id, n.message))
         .collect();
+    let open_orders = state.store.unit_orders(unit_id).await?.iter().filter(|o| o.reported_at.is_none()).count();
     let page = DashboardPage {
+        open_orders,
         vetoes_waiting: counts.vetoes_waiting,
         vetoes_escalated: counts.vetoes_escalated,
         due,
