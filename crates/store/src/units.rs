@@ -75,6 +75,34 @@ async fn replace_products(
     Ok(())
 }
 
+/// Writes a unit's row and its products in the caller's transaction; returns its id.
+async fn insert_unit(
+    tx: &mut Transaction<'_, Any>,
+    info: &UnitInfo,
+    products: &[ProductRef],
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let unit_id: i64 = sqlx::query(
+        "insert into units (name, credit_code, address, division_code, channel, employees, revenue_yuan, \
+         created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
+    )
+    .bind(&info.name)
+    .bind(info.credit_code.as_str())
+    .bind(&info.address)
+    .bind(info.division.to_string())
+    .bind(info.channel.code())
+    .bind(signed(info.employees)?)
+    .bind(signed(info.revenue_yuan)?)
+    .bind(by)
+    .bind(micros(now))
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    replace_products(tx, unit_id, products, now).await?;
+    Ok(unit_id)
+}
+
 impl Store {
     /// Creates a unit with its products and records the founder as its principal, all or nothing.
     #[tracing::instrument(skip_all)]
@@ -86,23 +114,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        let unit_id: i64 = sqlx::query(
-            "insert into units (name, credit_code, address, division_code, channel, employees, revenue_yuan, \
-             created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
-        )
-        .bind(&info.name)
-        .bind(info.credit_code.as_str())
-        .bind(&info.address)
-        .bind(info.division.to_string())
-        .bind(info.channel.code())
-        .bind(signed(info.employees)?)
-        .bind(signed(info.revenue_yuan)?)
-        .bind(founder.user_id)
-        .bind(micros(now))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        replace_products(&mut tx, unit_id, products, now).await?;
+        let unit_id = insert_unit(&mut tx, info, products, founder.user_id, now).await?;
         let person_id: i64 = sqlx::query(
             "insert into people (unit_id, name, user_id, created_at, updated_at) values ($1, $2, $3, $4, $4) \
              returning id",
@@ -155,24 +167,7 @@ impl Store {
                 known.push(info.credit_code.as_str().to_owned());
                 continue;
             }
-            let unit_id: i64 = sqlx::query(
-                "insert into units (name, credit_code, address, division_code, channel, employees, revenue_yuan, \
-                 created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
-            )
-            .bind(&info.name)
-            .bind(info.credit_code.as_str())
-            .bind(&info.address)
-            .bind(info.division.to_string())
-            .bind(info.channel.code())
-            .bind(signed(info.employees)?)
-            .bind(signed(info.revenue_yuan)?)
-            .bind(by)
-            .bind(micros(now))
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-            replace_products(&mut tx, unit_id, products, now).await?;
-            created.push(unit_id);
+            created.push(insert_unit(&mut tx, info, products, by, now).await?);
         }
         tx.commit().await?;
         if !created.is_empty() {

@@ -14,23 +14,9 @@ mod driver;
 
 use std::process::Command;
 
-use driver::{click, fill, start_driver};
+use driver::{click, demo_password, fill, sign_in, sign_out, start_driver};
 use fantoccini::{Client, Locator};
 use serde_json::json;
-
-/// Signs in on the log-in page and waits for the home page.
-async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap();
-    fill(c, "#username", username).await;
-    fill(c, "#password", password).await;
-    click(c, "form[action='/login'] button[type=submit]").await;
-    c.wait().for_element(Locator::Css("form[action='/logout']")).await.unwrap();
-}
-
-async fn sign_out(c: &Client) {
-    click(c, "form[action='/logout'] button").await;
-    c.wait().for_element(Locator::Css("#username")).await.unwrap();
-}
 
 /// The text of the first element matching `xpath`, once one is there; looked up again if its page goes away.
 async fn text_of(c: &Client, xpath: &str) -> String {
@@ -88,13 +74,7 @@ async fn a_week_of_duties_on_a_phone_ends_with_a_bundle_the_cli_verifies() {
     };
     let dir = common::data_dir("browser-week");
     let (_server, addr, printed) = common::start(&dir, &["--demo"]);
-    let password = |user: &str| {
-        printed
-            .iter()
-            .find_map(|l| l.trim_start().strip_prefix(user).and_then(|rest| rest.split_whitespace().next()))
-            .unwrap_or_else(|| panic!("{user} in {printed:?}"))
-            .to_owned()
-    };
+    let password = |user: &str| demo_password(&printed, user);
     let base = format!("http://{addr}");
 
     // The officer finds the supermarket's unit and corrects today's check: a helmet batch without 3C marks, photo.

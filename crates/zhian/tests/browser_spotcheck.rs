@@ -11,21 +11,8 @@ mod common;
 #[path = "../../web/tests/common/browser.rs"]
 mod driver;
 
-use driver::{click, fill, start_driver};
+use driver::{click, demo_password, fill, sign_in, sign_out, start_driver};
 use fantoccini::{Client, Locator};
-
-async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap();
-    fill(c, "#username", username).await;
-    fill(c, "#password", password).await;
-    click(c, "form[action='/login'] button[type=submit]").await;
-    c.wait().for_element(Locator::Css("form[action='/logout']")).await.unwrap();
-}
-
-async fn sign_out(c: &Client) {
-    click(c, "form[action='/logout'] button").await;
-    c.wait().for_element(Locator::Css("#username")).await.unwrap();
-}
 
 async fn text(c: &Client, css: &str) -> String {
     c.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
@@ -54,13 +41,7 @@ async fn a_county_regulator_runs_a_spot_check_the_officer_fails_and_the_shop_rec
     };
     let dir = common::data_dir("browser-spot-check");
     let (_server, addr, printed) = common::start(&dir, &["--demo"]);
-    let password = |user: &str| {
-        printed
-            .iter()
-            .find_map(|l| l.trim_start().strip_prefix(user).and_then(|rest| rest.split_whitespace().next()))
-            .unwrap_or_else(|| panic!("{user} in {printed:?}"))
-            .to_owned()
-    };
+    let password = |user: &str| demo_password(&printed, user);
     let base = format!("http://{addr}");
 
     // The regulator plans a spot check of e-bike battery sellers in Nanshan and draws.
@@ -124,7 +105,9 @@ async fn a_county_regulator_runs_a_spot_check_the_officer_fails_and_the_shop_rec
     c.goto(&format!("{base}{unit}/people")).await.unwrap();
     fill(&c, "#person-name", "赵强").await;
     click(&c, "form[action$='/people'] button[type=submit]").await;
+    c.wait().for_element(Locator::XPath("//option[normalize-space(.)='赵强']")).await.expect("the person is added");
     c.goto(&format!("{base}{unit}/training")).await.unwrap();
+    c.wait().for_element(Locator::Css("#training-person")).await.unwrap();
     c.execute(
         "const s = document.querySelector('#training-person'); \
          s.value = [...s.options].find(o => o.text === '赵强').value;",
@@ -137,8 +120,9 @@ async fn a_county_regulator_runs_a_spot_check_the_officer_fails_and_the_shop_rec
     fill(&c, "#training-score", "90").await;
     click(&c, "#training-passed").await;
     click(&c, "#record-training button[type=submit]").await;
-    c.wait().for_element(Locator::XPath("//*[contains(., '已保存考核结果')]")).await.unwrap();
+    c.wait().for_element(Locator::XPath("//*[@role='status' and contains(., '已保存考核结果')]")).await.unwrap();
     c.goto(&format!("{base}{unit}/people")).await.unwrap();
+    c.wait().for_element(Locator::Css("#appoint-person")).await.unwrap();
     c.execute(
         "const s = document.querySelector('#appoint-person'); s.value = [...s.options].find(o => o.text.startsWith('赵强')).value; \
          document.querySelector('#appoint-post').value = 'officer';",
@@ -148,7 +132,10 @@ async fn a_county_regulator_runs_a_spot_check_the_officer_fails_and_the_shop_rec
     .unwrap();
     fill(&c, "#appoint-reason", "抽查整改，另行任命").await;
     click(&c, "form[action$='/appointments'] button[type=submit]").await;
-    c.goto(&format!("{base}{unit}/people")).await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//td[@data-label='姓名' and normalize-space(.)='赵强']"))
+        .await
+        .expect("赵强 is appointed");
     c.execute(
         "const row = [...document.querySelectorAll('details')].find(d => d.closest('tr') && d.closest('tr').textContent.includes('王芳')); \
          row.open = true; row.querySelector('input[name=end_reason]').value = '监督抽查考核不合格'; row.querySelector('form').submit();",
@@ -156,7 +143,20 @@ async fn a_county_regulator_runs_a_spot_check_the_officer_fails_and_the_shop_rec
     )
     .await
     .unwrap();
-    c.wait().for_element(Locator::Css("#person-name")).await.unwrap();
+    // The form posts and the people page comes back without 王芳 among the posts held now.
+    let mut ended = false;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let held = match c.find(Locator::XPath("//section[h2[normalize-space(.)='现任']]")).await {
+            Ok(section) => section.text().await.unwrap_or_default(),
+            Err(_) => continue,
+        };
+        if held.contains("赵强") && !held.contains("王芳") {
+            ended = true;
+            break;
+        }
+    }
+    assert!(ended, "王芳's post is ended: {}", body(&c).await);
     c.goto(&format!("{base}{unit}/rectifications")).await.unwrap();
     click(&c, "input[name=kind][value=replaced]").await;
     fill(&c, "textarea[name=text]", "已另行任命赵强为质量安全员（考核合格），王芳已离任").await;

@@ -79,3 +79,27 @@ pub async fn click(c: &Client, css: &str) {
     }
     panic!("{css}: kept going stale");
 }
+
+/// Signs in on the log-in page and waits for the signed-in page.
+pub async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "#username", username).await;
+    fill(c, "#password", password).await;
+    click(c, "form[action='/login'] button[type=submit]").await;
+    c.wait().for_element(Locator::Css("form[action='/logout']")).await.unwrap();
+}
+
+/// Signs out and waits for the log-in page.
+pub async fn sign_out(c: &Client) {
+    click(c, "form[action='/logout'] button").await;
+    c.wait().for_element(Locator::Css("#username")).await.unwrap();
+}
+
+/// The password `serve --demo` printed for a demo account.
+pub fn demo_password(printed: &[String], user: &str) -> String {
+    printed
+        .iter()
+        .find_map(|l| l.trim_start().strip_prefix(user).and_then(|rest| rest.split_whitespace().next()))
+        .unwrap_or_else(|| panic!("{user} in {printed:?}"))
+        .to_owned()
+}
