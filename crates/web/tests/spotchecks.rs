@@ -120,6 +120,14 @@ async fn a_spot_check_runs_from_plan_to_rectification_and_its_draw_recomputes() 
             app.post_form(&format!("{plan_url}/scores"), Some(&regulator), &[("attempt_id", a), ("score", "92")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
+    let paper_token = links.iter().map(|l| l.rsplit('/').next().unwrap()).find(|t| **t != token).unwrap();
+    let paper = app.get(&format!("/exam/{paper_token}"), None).await;
+    assert!(
+        paper.body.contains("id=\"paper-exam\"") && paper.body.contains("<span id=\"score\">92</span>"),
+        "{}",
+        paper.body
+    );
+    assert!(!paper.body.contains("答题解析"), "a paper exam has no per-question marking online");
     let wrong = app
         .post_form(&format!("{plan_url}/scores"), Some(&regulator), &[("attempt_id", &attempts[0]), ("score", "93")])
         .await;
