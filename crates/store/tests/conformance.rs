@@ -2,10 +2,7 @@
 //! versioned lists, and the transparency log's bundles, checkpoints and audit — on SQLite and on PostgreSQL (see
 //! `common`).
 
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::common::*;
 
 conformance!(
     migrations_are_idempotent_and_the_schema_follows_the_house_rules,

@@ -1,10 +1,7 @@
 //! The store conformance suite, the duty cycle: daily checks and their group commit, hazards, and a thousand random
 //! submissions of every logged kind — on SQLite and on PostgreSQL (see `common`).
 
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::common::*;
 
 conformance!(
     daily_checks_are_logged_never_overwritten_and_open_hazards,

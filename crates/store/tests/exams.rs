@@ -2,10 +2,7 @@
 //! saved as they go and marked once on the log, the appointment gate reading exam results, training sessions — on
 //! SQLite and on PostgreSQL (see `common`).
 
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::common::*;
 use zhian_domain::exam::{Area, Choice, Kind, Question};
 use zhian_store::exams::{Marked, NewAttempt};
 

@@ -2,10 +2,7 @@
 //! orders and reports on the log, and the facts the dashboard reads with generated activity — on SQLite and on
 //! PostgreSQL (see `common`).
 
-#[macro_use]
-mod common;
-
-use common::*;
+use crate::common::*;
 use zhian_domain::Tier;
 use zhian_domain::spotcheck::{Drawn, Sample, parse_list};
 use zhian_store::spotchecks::{NewOrder, NewPlan};

@@ -1,10 +1,9 @@
 //! The JSON API and the pages, as users meet them: onboarding to a staffed unit, every kind of bad input with a clear
 //! message and nothing half-saved, sessions, throttling, the OpenAPI document.
 
-mod common;
-
+use crate::common;
+use crate::common::{TestApp, pointers};
 use axum::http::StatusCode;
-use common::{TestApp, pointers};
 use serde_json::json;
 
 fn unit_body(code: &str) -> serde_json::Value {

@@ -1,10 +1,9 @@
 //! The authorisation matrix: every route × every role × (own unit, another unit), plus anonymous callers, has an
 //! expected outcome here; a route missing from this table fails the test, as does a row without a route.
 
-mod common;
-
+use crate::common;
+use crate::common::{Login, Reply, TestApp};
 use axum::http::StatusCode;
-use common::{Login, Reply, TestApp};
 use serde_json::json;
 use zhian_domain::ident::DivisionCode;
 use zhian_web::routes::table;

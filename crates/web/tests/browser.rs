@@ -5,11 +5,8 @@
 //! Needs `chromium` and `chromedriver` (Debian: chromium, chromium-driver). Without them the test is skipped, unless
 //! `ZHIAN_REQUIRE_BROWSER=1` (set by `.ci/run`) makes their absence a failure.
 
-mod common;
-#[path = "common/browser.rs"]
-mod driver;
-
-use driver::{click, fill, start_driver};
+use crate::common;
+use crate::common::browser::{click, fill, start_driver};
 use fantoccini::{Client, Locator};
 
 async fn submit(c: &Client, form_css: &str) {

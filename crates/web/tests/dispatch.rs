@@ -1,10 +1,8 @@
 //! The monthly dispatch (月调度), its key work, self-inspections, hazards raised outside a check and the calendar of
 //! what is due — through the API and the pages, each record on the log.
 
-mod common;
-
+use crate::common::{Login, TestApp, check, pointers, unit_with_officer};
 use axum::http::StatusCode;
-use common::{Login, TestApp, check, pointers, unit_with_officer};
 use serde_json::{Value, json};
 
 fn minutes(period: &str, held_at: &str) -> Value {

@@ -2,12 +2,10 @@
 //! independent readers (pdftotext, the DOCX and XLSX unpacked), and the public verification page their QR codes open
 //! — a record on the log, an amended one, one edited in the database behind the log's back, and an unknown code.
 
-mod common;
-
 use std::process::Command;
 
+use crate::common::{Login, TestApp, check, unit_with_officer};
 use axum::http::{StatusCode, header};
-use common::{Login, TestApp, check, unit_with_officer};
 use zhian_docs::DocKind;
 
 fn scratch(name: &str) -> std::path::PathBuf {

@@ -1,10 +1,9 @@
 //! The duty cycle through the API and the pages: daily checks, hazards, the unit's rhythm and suspensions, weekly
 //! reviews and vetoes — each on the log, each refused with a clear reason when it must be.
 
-mod common;
-
+use crate::common;
+use crate::common::{TestApp, check, pointers, unit_with_officer};
 use axum::http::StatusCode;
-use common::{TestApp, check, pointers, unit_with_officer};
 use serde_json::json;
 
 #[tokio::test]

@@ -3,11 +3,9 @@
 //! multiple-choice as documented, a second submission changing nothing) or when the time runs out; the appointment
 //! gate then reads the result; the bank is imported and exported with a per-row error report.
 
-mod common;
-
+use crate::common::{Login, Reply, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Login, Reply, TestApp};
 use zhian_domain::exam::{Choice, Kind};
 use zhian_domain::time::Clock as _;
 

@@ -3,10 +3,8 @@
 //! equals the sum of each unit evaluated on its own through the unit's own pages' code (its obligation calendar,
 //! its overview, its counts). Then the page, its drill-down, its workbook and the jurisdiction check.
 
-mod common;
-
+use crate::common::{TestApp, credit_code};
 use axum::http::StatusCode;
-use common::{TestApp, credit_code};
 use zhian_domain::access::Post;
 use zhian_domain::forms::{AppointmentInfo, PersonInfo, TrainingInfo, UnitInfo};
 use zhian_domain::ident::DivisionCode;

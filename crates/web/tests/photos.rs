@@ -2,10 +2,9 @@
 //! SHA-256, named by the check item and so covered by its log leaf; a wrong or oversize file is refused with nothing
 //! saved — through the API and through the phone's form.
 
-mod common;
-
+use crate::common;
+use crate::common::{TestApp, pointers, unit_with_officer};
 use axum::http::StatusCode;
-use common::{TestApp, pointers, unit_with_officer};
 use serde_json::json;
 
 fn jpeg(seed: u8) -> Vec<u8> {

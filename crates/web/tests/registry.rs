@@ -1,11 +1,10 @@
 //! The regulator's unit registry import: good rows registered and duplicates merged, bad rows each named with
 //! nothing imported, a wrong sheet refused, GB 18030 CSV read, a second import leaving known units as they were.
 
-mod common;
-
+use crate::common;
+use crate::common::credit_code as code;
+use crate::common::{Login, TestApp};
 use axum::http::StatusCode;
-use common::credit_code as code;
-use common::{Login, TestApp};
 use zhian_domain::ident::DivisionCode;
 
 async fn regulator(app: &TestApp) -> Login {

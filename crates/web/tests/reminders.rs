@@ -2,13 +2,11 @@
 //! unit's WeChat Work, DingTalk and generic webhooks in their own formats (DingTalk's signed URL, the generic
 //! receiver's HMAC header); a failed delivery is retried after its backoff, and none is sent twice after success.
 
-mod common;
-
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::common::{TestApp, pointers, unit_with_officer};
 use axum::http::StatusCode;
-use common::{TestApp, pointers, unit_with_officer};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 

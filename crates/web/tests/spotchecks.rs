@@ -3,11 +3,10 @@
 //! masked names and no ID numbers, failures become rectification orders, and a unit reports its fix; the draw
 //! document recomputes, and a changed one does not.
 
-mod common;
-
+use crate::common;
+use crate::common::credit_code as code;
+use crate::common::{Login, TestApp};
 use axum::http::StatusCode;
-use common::credit_code as code;
-use common::{Login, TestApp};
 use zhian_domain::ident::DivisionCode;
 use zhian_domain::spotcheck::{DrawRecord, VerifyError, verify};
 

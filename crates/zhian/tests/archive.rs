@@ -2,8 +2,7 @@
 //! and failing — naming the file — on a flipped byte, a deleted file, an added file, a swapped bundle, an older
 //! checkpoint and an edited manifest.
 
-mod common;
-
+use crate::common;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::process::{Command, Output};

@@ -8,13 +8,10 @@
 //!
 //! Needs `chromium` and `chromedriver`; without them the test is skipped unless `ZHIAN_REQUIRE_BROWSER=1`.
 
-mod common;
-#[path = "../../web/tests/common/browser.rs"]
-mod driver;
-
+use crate::common;
 use std::process::Command;
 
-use driver::{click, demo_password, fill, sign_in, sign_out, start_driver};
+use crate::driver::{click, demo_password, fill, sign_in, sign_out, start_driver};
 use fantoccini::{Client, Locator};
 use serde_json::json;
 

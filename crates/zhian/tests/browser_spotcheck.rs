@@ -7,11 +7,8 @@
 //!
 //! Needs `chromium` and `chromedriver`; without them the test is skipped unless `ZHIAN_REQUIRE_BROWSER=1`.
 
-mod common;
-#[path = "../../web/tests/common/browser.rs"]
-mod driver;
-
-use driver::{click, demo_password, fill, sign_in, sign_out, start_driver};
+use crate::common;
+use crate::driver::{click, demo_password, fill, sign_in, sign_out, start_driver};
 use fantoccini::{Client, Locator};
 
 async fn text(c: &Client, css: &str) -> String {

@@ -3,9 +3,7 @@
 
 use std::process::Command;
 
-mod common;
-
-use common::{data_dir, http, start};
+use crate::common::{data_dir, http, start};
 
 #[test]
 fn the_server_starts_prints_the_first_log_in_serves_it_and_stops_cleanly() {

@@ -2,6 +2,8 @@
 
 #![allow(dead_code, reason = "each test file uses part of the harness")]
 
+pub mod browser;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
