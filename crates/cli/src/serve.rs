@@ -194,6 +194,12 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
         let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, settings)
             .map_err(|e| Failure::BadInput(e.to_string()))?;
         zhian_web::seed_bank(&state).await.map_err(|e| Failure::BadInput(format!("题库加载失败：{e}")))?;
+        let reassessed = zhian_web::refresh_duties(&state)
+            .await
+            .map_err(|e| Failure::BadInput(format!("单位适用范围评估失败：{e}")))?;
+        if reassessed > 0 {
+            tracing::info!(reassessed, "units reassessed against the reference");
+        }
         let mut text = format!("zhian（质安）已启动：http://{local}\n数据库：{}\n", describe(&place));
         let fonts = &state.settings.font_dir;
         if let Some(missing) = zhian_docs::pdf::FONT_FILES.iter().find(|f| !fonts.join(f).is_file()) {

@@ -233,7 +233,7 @@ impl Cadence {
 }
 
 /// The cadence of each tier of one unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Cadences {
     /// Daily control.
     pub daily: Cadence,

@@ -295,5 +295,89 @@ pub fn evaluate(q: &ObligationQuery<'_>) -> Calendar {
     calendar
 }
 
+/// The calendar of what a unit registered on day `registered` owes: the slots of `q.range` whose windows do not end
+/// before registration. Asked about a range that ends before registration, that leaves only the windows reaching
+/// across it (a week or a month in which the unit was registered). Every page and figure about a unit's duty cycle
+/// goes through here.
+#[must_use]
+pub fn evaluate_owed(q: &ObligationQuery<'_>, registered: i64) -> Calendar {
+    let (from, to) = q.range.day_numbers();
+    let day = |n: i64| crate::time::date_of_day(n);
+    if registered <= from {
+        return evaluate(q);
+    }
+    let (start, end) = if registered <= to { (registered, to) } else { (registered, registered) };
+    let Some(range) = day(start).zip(day(end)).and_then(|(a, b)| DateRange::new(a, b).ok()) else {
+        return Calendar { slots: Vec::new(), summary: Summary::default() };
+    };
+    let mut calendar = evaluate(&ObligationQuery { range, ..*q });
+    if registered > to {
+        calendar.slots.retain(|s| s.window.first_day <= to);
+        calendar.summary = Summary::default();
+        for slot in &calendar.slots {
+            calendar.summary.add(slot.tier, slot.status);
+        }
+    }
+    calendar
+}
+
+/// A recorded slot, decided once and for all: the window of the earliest record that counts for it (rules 1 and 2),
+/// whether that record was late, and whether every day of the window is closed or suspended — so that without the
+/// record it would have been excused. The regulator's tallies are sums of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// The tier.
+    pub tier: Tier,
+    /// The window's first local day.
+    pub first_day: i64,
+    /// Its last local day.
+    pub last_day: i64,
+    /// Recorded after the window closed.
+    pub late: bool,
+    /// Every day of the window is closed or suspended.
+    pub excusable: bool,
+}
+
+/// The decided slots of a unit's `records` under its settings, for a unit registered on day `registered`: one per
+/// slot with a record that counts, whenever submitted (the evaluation instant is the caller's to apply); windows
+/// ending before registration are not owed and give none.
+#[must_use]
+pub fn outcomes(
+    closed: WeekdaySet,
+    suspensions: &[Suspension],
+    cadences: Cadences,
+    registered: i64,
+    records: &[Record],
+) -> Vec<Outcome> {
+    let mut earliest: std::collections::BTreeMap<(usize, i64), (Tier, Window, i64)> = std::collections::BTreeMap::new();
+    for r in records {
+        let window = r.period.window();
+        let at = r.submitted_at.timestamp();
+        if r.period.cadence() != cadences.get(r.tier) || at < window.start || window.last_day < registered {
+            continue;
+        }
+        earliest
+            .entry((tier_position(r.tier), r.period.index()))
+            .and_modify(|e| e.2 = e.2.min(at))
+            .or_insert((r.tier, window, at));
+    }
+    let Some((lo, hi)) =
+        earliest.values().map(|(_, w, _)| (w.first_day, w.last_day)).reduce(|(lo, hi), (a, b)| (lo.min(a), hi.max(b)))
+    else {
+        return Vec::new();
+    };
+    let open = OpenDays::new(lo, hi, closed, suspensions);
+    earliest
+        .into_values()
+        .map(|(tier, w, at)| Outcome {
+            tier,
+            first_day: w.first_day,
+            last_day: w.last_day,
+            late: at >= w.end,
+            excusable: open.all_closed(w.first_day, w.last_day),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

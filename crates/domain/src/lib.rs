@@ -49,7 +49,10 @@ pub mod time;
 pub mod veto;
 
 pub use cadence::{Cadence, CadenceError, Tier};
-pub use calendar::{Calendar, ObligationQuery, Record, Slot, SlotStatus, Summary, Suspension, evaluate};
+pub use calendar::{
+    Calendar, ObligationQuery, Outcome, Record, Slot, SlotStatus, Summary, Suspension, evaluate, evaluate_owed,
+    outcomes,
+};
 pub use period::{Period, PeriodError};
 pub use scope::{Assessment, Category3Policy, Channel, ProductClass, Products, Scale, UnitProfile};
 pub use time::{DateRange, WeekdaySet};

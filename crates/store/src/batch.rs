@@ -210,6 +210,12 @@ async fn try_batch(pool: &AnyPool, batch: &[CheckJob]) -> Result<Vec<Result<Subm
             }
         }
         ids = insert_checks(&mut tx, &accepted).await?;
+        let first: Vec<_> = accepted
+            .iter()
+            .filter(|c| c.info.amends.is_none())
+            .map(|c| (c.job.unit_id, zhian_domain::Tier::Daily, c.info.period.to_string(), c.job.now))
+            .collect();
+        crate::tallies::add_first_records(&mut tx, &first, now).await?;
     }
 
     // Hazards for non-conformities, then the leaves, in the order the checks were written.

@@ -211,6 +211,10 @@ impl Store {
             .await?;
         }
         self.log_record(&mut tx, kind::MONTHLY_MEETING, id, unit_id, now).await?;
+        if info.amends.is_none() {
+            let first = [(unit_id, zhian_domain::Tier::Monthly, period.clone(), now)];
+            crate::tallies::add_first_records(&mut tx, &first, now).await?;
+        }
         crate::checks::notify_post(
             &mut tx,
             unit_id,

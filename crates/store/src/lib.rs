@@ -28,6 +28,7 @@ pub mod reviews;
 mod seal;
 pub mod settings;
 pub mod spotchecks;
+mod tallies;
 mod units;
 mod users;
 pub mod vetoes;
@@ -40,7 +41,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use error::{Conflict, StoreError};
 pub use seal::{SEAL_KEY_LEN, Sealer};
-pub use units::Founder;
+pub use units::{Founder, ProfileRow};
 
 /// The result type of store calls.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -100,6 +100,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_spot_checks.sql"),
         include_str!("../migrations/postgres/0015_spot_checks.sql"),
     ),
+    (
+        16,
+        "tallies",
+        include_str!("../migrations/sqlite/0016_tallies.sql"),
+        include_str!("../migrations/postgres/0016_tallies.sql"),
+    ),
 ];
 
 /// The tables and columns the schema check reads, per backend.

@@ -66,6 +66,24 @@ pub struct ProductRef {
     pub catalogue_version: String,
 }
 
+/// A unit's duties under Order 76 as last assessed (`zhian_domain::scope::assess`), kept with the unit so that a
+/// jurisdiction's figures are sums, not a reassessment of every unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Duties {
+    /// The unit must comply.
+    pub in_scope: bool,
+    /// A 质量安全总监 is required.
+    pub director_required: bool,
+    /// 质量安全员 are required.
+    pub officer_required: bool,
+}
+
+impl From<&zhian_domain::Assessment> for Duties {
+    fn from(a: &zhian_domain::Assessment) -> Self {
+        Self { in_scope: a.in_scope, director_required: a.director_required, officer_required: a.officer_required }
+    }
+}
+
 /// A unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {

@@ -57,8 +57,9 @@ pub struct UnitFacts {
     pub vetoes_escalated: u32,
 }
 
+/// A count as read; a negative one (never written) reads as none.
 fn count(v: i64) -> u32 {
-    u32::try_from(v).unwrap_or(u32::MAX)
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
 }
 
 impl Store {
@@ -229,45 +230,259 @@ impl Store {
     }
 }
 
+/// In-scope units of a division alike in staffing: duties, whether a director and an officer are in post today,
+/// whether everyone in those posts has a passed assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffingGroup {
+    /// The units' division.
+    pub division: String,
+    /// Their duties.
+    pub duties: crate::models::Duties,
+    /// A director in post.
+    pub director: bool,
+    /// An officer in post.
+    pub officer: bool,
+    /// Everyone in post assessed.
+    pub assessed: bool,
+    /// How many units.
+    pub units: u32,
+}
+
+/// In-scope units of a division alike in everything their obligation calendar depends on besides records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarGroup {
+    /// The units' division.
+    pub division: String,
+    /// Cadences.
+    pub cadences: Cadences,
+    /// Closed weekdays.
+    pub closed: zhian_domain::WeekdaySet,
+    /// The local day of registration, or any day up to the period's first for units registered before it.
+    pub registered: i64,
+    /// Suspensions (a unit with suspensions is a group of its own).
+    pub suspensions: Vec<Suspension>,
+    /// How many units.
+    pub units: u32,
+}
+
+/// Tallied slots of a division's in-scope units whose windows touch the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TallySum {
+    /// The tier.
+    pub tier: Tier,
+    /// Every day of the window closed or suspended.
+    pub excusable: bool,
+    /// The window has closed.
+    pub closed: bool,
+    /// On time.
+    pub done: u32,
+    /// Late.
+    pub late: u32,
+}
+
+/// A jurisdiction's figures as sums over groups, read in seven queries whatever the number of units.
+#[derive(Debug, Clone, Default)]
+pub struct JurisdictionSums {
+    /// Staffing groups.
+    pub staffing: Vec<StaffingGroup>,
+    /// Calendar groups.
+    pub calendars: Vec<CalendarGroup>,
+    /// Tallies, by division.
+    pub tallies: Vec<(String, TallySum)>,
+    /// Open and overdue hazards, by division.
+    pub hazards: Vec<(String, u32, u32)>,
+    /// Waiting and escalated vetoes, by division.
+    pub vetoes: Vec<(String, u32, u32)>,
+}
+
+impl Store {
+    /// The sums of `division`'s subtree for the period `from..=to` (local day numbers) on `today`: see
+    /// [`JurisdictionSums`]. Vetoes proposed before `vetoes_due_before` count as escalated.
+    pub async fn jurisdiction_sums(
+        &self,
+        division: DivisionCode,
+        (from, to): (i64, i64),
+        today: NaiveDate,
+        vetoes_due_before: DateTime<Utc>,
+    ) -> Result<JurisdictionSums> {
+        let pattern = format!("{}%", division.subtree_prefix());
+        let mut conn = self.read.acquire().await?;
+        let params = crate::ledger::Params::of(&conn);
+        let query = |sql: String| sqlx::query(sqlx::AssertSqlSafe(sql)).bind(pattern.clone());
+        let mut sums = JurisdictionSums::default();
+
+        let sql = params.select_json(
+            "d, dr, orq, hd, ho, aa, n",
+            "from (select u.division_code as d, u.director_required as dr, u.officer_required as orq, \
+             case when coalesce(s.directors, 0) > 0 then 1 else 0 end as hd, \
+             case when coalesce(s.officers, 0) > 0 then 1 else 0 end as ho, \
+             case when coalesce(s.unassessed, 0) = 0 then 1 else 0 end as aa, count(*) as n \
+             from units u left join (select a.unit_id, \
+             sum(case when a.post = 'director' then 1 else 0 end) as directors, \
+             sum(case when a.post = 'officer' then 1 else 0 end) as officers, \
+             sum(case when exists (select 1 from trainings t where t.unit_id = a.unit_id \
+             and t.person_id = a.person_id and t.passed = 1 and t.score is not null) \
+             or exists (select 1 from exam_attempts e where e.unit_id = a.unit_id and e.person_id = a.person_id \
+             and e.passed = 1) then 0 else 1 end) as unassessed \
+             from appointments a join units v on v.id = a.unit_id where v.division_code like $1 \
+             and a.post in ('director', 'officer') and a.from_date <= $2 \
+             and (a.to_date is null or a.to_date >= $2) group by a.unit_id) s on s.unit_id = u.id \
+             where u.division_code like $1 and u.in_scope = 1 group by 1, 2, 3, 4, 5, 6) g",
+        );
+        type Staffing = (String, i64, i64, i64, i64, i64, i64);
+        for (division, dr, or, hd, ho, aa, n) in
+            crate::ledger::fetch_json::<Staffing>(&mut conn, query(sql).bind(today.to_string())).await?
+        {
+            sums.staffing.push(StaffingGroup {
+                division,
+                duties: crate::models::Duties { in_scope: true, director_required: dr == 1, officer_required: or == 1 },
+                director: hd == 1,
+                officer: ho == 1,
+                assessed: aa == 1,
+                units: count(n),
+            });
+        }
+
+        let day = "(u.created_at / 1000000 + 28800) / 86400";
+        let sql = params.select_json(
+            "d, dc, wc, mc, cw, r, n",
+            &format!(
+                "from (select u.division_code as d, u.daily_cadence as dc, u.weekly_cadence as wc, \
+                 u.monthly_cadence as mc, u.closed_weekdays as cw, \
+                 case when {day} > $2 then {day} else $2 end as r, count(*) as n from units u \
+                 where u.division_code like $1 and u.in_scope = 1 \
+                 and not exists (select 1 from suspensions s where s.unit_id = u.id) group by 1, 2, 3, 4, 5, 6) g"
+            ),
+        );
+        type Calendar = (String, String, String, String, String, i64, i64);
+        for (division, daily, weekly, monthly, closed, registered, n) in
+            crate::ledger::fetch_json::<Calendar>(&mut conn, query(sql).bind(from)).await?
+        {
+            let cadence = |spec: String| spec.parse().map_err(|_| StoreError::Corrupt(spec));
+            sums.calendars.push(CalendarGroup {
+                division,
+                cadences: Cadences { daily: cadence(daily)?, weekly: cadence(weekly)?, monthly: cadence(monthly)? },
+                closed: parse_weekdays(&closed),
+                registered,
+                suspensions: Vec::new(),
+                units: count(n),
+            });
+        }
+        let sql = params.select_json(
+            "u.id",
+            "from units u where u.division_code like $1 and u.in_scope = 1 \
+             and exists (select 1 from suspensions s where s.unit_id = u.id)",
+        );
+        let suspended: Vec<(i64,)> = crate::ledger::fetch_json(&mut conn, query(sql)).await?;
+        for ids in suspended.chunks(500) {
+            let ids: Vec<i64> = ids.iter().map(|(id,)| *id).collect();
+            for unit in crate::tallies::units(&mut conn, Some(&ids)).await?.into_values() {
+                sums.calendars.push(CalendarGroup {
+                    division: unit.division,
+                    cadences: unit.cadences,
+                    closed: unit.closed,
+                    registered: unit.registered,
+                    suspensions: unit.suspensions,
+                    units: 1,
+                });
+            }
+        }
+
+        let sql = params.select_json(
+            "d, t, x, c, dn, lt",
+            "from (select division_code as d, tier as t, excusable as x, \
+             case when last_day < $2 then 1 else 0 end as c, sum(done) as dn, sum(late) as lt from slot_tallies \
+             where division_code like $1 and in_scope = 1 and first_day <= $4 and last_day >= $3 \
+             group by 1, 2, 3, 4) g",
+        );
+        let today_day = zhian_domain::time::day_number(today);
+        type Tallied = (String, String, i64, i64, i64, i64);
+        for (division, tier, x, c, done, late) in
+            crate::ledger::fetch_json::<Tallied>(&mut conn, query(sql).bind(today_day).bind(from).bind(to)).await?
+        {
+            let tier = Tier::parse(&tier).ok_or(StoreError::Corrupt(tier))?;
+            let sum = TallySum { tier, excusable: x == 1, closed: c == 1, done: count(done), late: count(late) };
+            sums.tallies.push((division, sum));
+        }
+
+        let sql = params.select_json(
+            "d, n, o",
+            "from (select u.division_code as d, count(*) as n, \
+             sum(case when h.deadline < $2 then 1 else 0 end) as o from hazards h join units u on u.id = h.unit_id \
+             where u.division_code like $1 and u.in_scope = 1 and h.status <> 'closed' group by 1) g",
+        );
+        let hazards: Vec<(String, i64, i64)> =
+            crate::ledger::fetch_json(&mut conn, query(sql).bind(today.to_string())).await?;
+        sums.hazards = hazards.into_iter().map(|(d, n, o)| (d, count(n), count(o))).collect();
+        let sql = params.select_json(
+            "d, n, e",
+            "from (select u.division_code as d, count(*) as n, \
+             sum(case when v.created_at <= $2 then 1 else 0 end) as e from vetoes v join units u on u.id = v.unit_id \
+             where u.division_code like $1 and u.in_scope = 1 \
+             and not exists (select 1 from veto_answers a where a.veto_id = v.id) group by 1) g",
+        );
+        let vetoes: Vec<(String, i64, i64)> =
+            crate::ledger::fetch_json(&mut conn, query(sql).bind(micros(vetoes_due_before))).await?;
+        sums.vetoes = vetoes.into_iter().map(|(d, n, e)| (d, count(n), count(e))).collect();
+        Ok(sums)
+    }
+}
+
 /// One generated record: (tier, unit, period, submitted at).
 pub type GeneratedRecord = (Tier, i64, String, DateTime<Utc>);
 
 impl Store {
     /// Writes generated activity — daily checks, weekly investigations, monthly minutes with placeholder text — for
-    /// demonstrations and benchmarks of a jurisdiction at scale, in batches of one statement each. These rows are
-    /// not on the transparency log and say so in their text; real records never come this way.
-    pub async fn insert_generated(&self, records: &[GeneratedRecord], by: i64) -> Result<()> {
+    /// demonstrations and benchmarks of a jurisdiction at scale, in batches of one statement each, and tallies it. A
+    /// period that already has a record is skipped. These rows are not on the transparency log and say so in their
+    /// text; real records never come this way.
+    pub async fn insert_generated(&self, records: &[GeneratedRecord], by: i64, now: DateTime<Utc>) -> Result<()> {
         const NOTE: &str = "（生成的演示数据，未记入透明日志）";
-        for chunk in records.chunks(5_000) {
+        for chunk in records.chunks(20_000) {
             let mut tx = self.write.begin().await?;
-            for (tier, table) in [(Tier::Daily, "daily"), (Tier::Weekly, "weekly"), (Tier::Monthly, "monthly")] {
-                let rows: Vec<serde_json::Value> = chunk
-                    .iter()
-                    .filter(|r| r.0 == tier)
-                    .map(|(_, unit, period, at)| serde_json::json!([unit, period, micros(*at)]))
-                    .collect();
-                if rows.is_empty() {
+            let params = crate::ledger::Params::of(&tx);
+            let mut units: Vec<i64> = chunk.iter().map(|r| r.1).collect();
+            units.sort_unstable();
+            units.dedup();
+            let mut first = Vec::with_capacity(chunk.len());
+            for (tier, table) in
+                [(Tier::Daily, "daily_checks"), (Tier::Weekly, "weekly_reviews"), (Tier::Monthly, "monthly_meetings")]
+            {
+                let mut existing = std::collections::HashSet::new();
+                for ids in units.chunks(500) {
+                    let sql = params.select_json(
+                        "unit_id, period",
+                        &format!("from {table} where unit_id in ({})", params.list(1, ids.len())),
+                    );
+                    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for id in ids {
+                        query = query.bind(*id);
+                    }
+                    existing.extend(crate::ledger::fetch_json::<(i64, String)>(&mut tx, query).await?);
+                }
+                let fresh: Vec<&GeneratedRecord> =
+                    chunk.iter().filter(|r| r.0 == tier && existing.insert((r.1, r.2.clone()))).collect();
+                if fresh.is_empty() {
                     continue;
                 }
-                let (from, u, p, t) = match self.backend {
-                    crate::Backend::Sqlite => ("json_each($1) j", "j.value ->> 0", "j.value ->> 1", "j.value ->> 2"),
-                    crate::Backend::Postgres => (
-                        "json_array_elements($1::json) j(e)",
-                        "(j.e ->> 0)::bigint",
-                        "j.e ->> 1",
-                        "(j.e ->> 2)::bigint",
-                    ),
+                let rows: Vec<serde_json::Value> =
+                    fresh.iter().map(|(_, unit, period, at)| serde_json::json!([unit, period, micros(*at)])).collect();
+                first.extend(fresh.into_iter().map(|(tier, unit, period, at)| (*unit, *tier, period.clone(), *at)));
+                let (from, u, p, t) = if params.sqlite() {
+                    ("json_each($1) j", "j.value ->> 0", "j.value ->> 1", "j.value ->> 2")
+                } else {
+                    ("json_array_elements($1::json) j(e)", "(j.e ->> 0)::bigint", "j.e ->> 1", "(j.e ->> 2)::bigint")
                 };
-                let sql = match table {
-                    "daily" => format!(
+                let sql = match tier {
+                    Tier::Daily => format!(
                         "insert into daily_checks (unit_id, period, zero_risk, note, items, created_by, created_at) \
                          select {u}, {p}, 1, $2, '[]', $3, {t} from {from}"
                     ),
-                    "weekly" => format!(
+                    Tier::Weekly => format!(
                         "insert into weekly_reviews (unit_id, period, draft, analysis, conclusions, created_by, \
                          created_at) select {u}, {p}, $2, $2, $2, $3, {t} from {from}"
                     ),
-                    _ => format!(
+                    Tier::Monthly => format!(
                         "insert into monthly_meetings (unit_id, period, held_at, place, host, recorder, attendees, \
                          draft, report, summary, decisions, created_by, created_at) \
                          select {u}, {p}, $2, $2, $2, $2, $2, $2, $2, $2, $2, $3, {t} from {from}"
@@ -276,6 +491,7 @@ impl Store {
                 let json = serde_json::Value::Array(rows).to_string();
                 sqlx::query(sqlx::AssertSqlSafe(sql)).bind(json).bind(NOTE).bind(by).execute(&mut *tx).await?;
             }
+            crate::tallies::add_first_records(&mut tx, &first, now).await?;
             tx.commit().await?;
         }
         Ok(())

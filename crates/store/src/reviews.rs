@@ -75,6 +75,10 @@ impl Store {
         .await?
         .try_get("id")?;
         self.log_record(&mut tx, kind::WEEKLY_REVIEW, id, unit_id, now).await?;
+        if info.amends.is_none() {
+            let first = [(unit_id, zhian_domain::Tier::Weekly, period.clone(), now)];
+            crate::tallies::add_first_records(&mut tx, &first, now).await?;
+        }
         crate::checks::notify_post(
             &mut tx,
             unit_id,

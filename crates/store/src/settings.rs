@@ -7,6 +7,7 @@ use zhian_domain::time::{DateRange, WeekdaySet};
 use zhian_domain::{Suspension, Tier};
 
 use crate::ledger::kind;
+use crate::tallies::Retally;
 use crate::{Result, Store, StoreError, date, instant, micros, touched};
 
 /// What a unit has set for its duty cycle.
@@ -100,6 +101,8 @@ impl Store {
     /// Sets a unit's settings (the caller has checked the cadences against the rules).
     pub async fn set_unit_settings(&self, unit_id: i64, s: &UnitSettings, now: DateTime<Utc>) -> Result<()> {
         let [daily, weekly, monthly] = &s.names;
+        let mut tx = self.write.begin().await?;
+        let retally = Retally::begin(&mut tx, unit_id).await?;
         let done = sqlx::query(
             "update units set closed_weekdays = $1, daily_cadence = $2, weekly_cadence = $3, monthly_cadence = $4, \
              daily_name = $5, weekly_name = $6, monthly_name = $7, updated_at = $8 where id = $9",
@@ -113,9 +116,12 @@ impl Store {
         .bind(monthly)
         .bind(micros(now))
         .bind(unit_id)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
-        touched(&done)
+        touched(&done)?;
+        retally.finish(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Records a suspension of business and logs it, in one transaction.
@@ -128,6 +134,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
+        let retally = Retally::begin(&mut tx, unit_id).await?;
         let id: i64 = sqlx::query(
             "insert into suspensions (unit_id, from_date, to_date, reason, created_by, created_at) \
              values ($1, $2, $3, $4, $5, $6) returning id",
@@ -142,6 +149,7 @@ impl Store {
         .await?
         .try_get("id")?;
         self.log_record(&mut tx, kind::SUSPENSION, id, unit_id, now).await?;
+        retally.finish(&mut tx, now).await?;
         tx.commit().await?;
         Ok(id)
     }

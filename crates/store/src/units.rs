@@ -8,8 +8,28 @@ use zhian_domain::forms::UnitInfo;
 use zhian_domain::ident::DivisionCode;
 use zhian_domain::scope::{Category3Policy, Channel};
 
-use crate::models::{ProductRef, Unit};
+use crate::models::{Duties, ProductRef, Unit};
+use crate::tallies::Retally;
 use crate::{Result, Store, StoreError, instant, micros, touched};
+
+/// A unit's profile as the scope assessment takes it, and its duties as stored (`None` before it was assessed).
+#[derive(Debug, Clone)]
+pub struct ProfileRow {
+    /// Id.
+    pub unit_id: i64,
+    /// 批发 / 零售.
+    pub channel: Channel,
+    /// Employees.
+    pub employees: u64,
+    /// Revenue.
+    pub revenue_yuan: u64,
+    /// The category-3 policy.
+    pub policy: Category3Policy,
+    /// Category codes sold.
+    pub products: Vec<String>,
+    /// Duties as stored.
+    pub duties: Option<Duties>,
+}
 
 /// The person who starts onboarding, recorded as the unit's principal.
 #[derive(Debug, Clone)]
@@ -75,17 +95,19 @@ async fn replace_products(
     Ok(())
 }
 
-/// Writes a unit's row and its products in the caller's transaction; returns its id.
+/// Writes a unit's row, duties and products in the caller's transaction; returns its id.
 async fn insert_unit(
     tx: &mut Transaction<'_, Any>,
     info: &UnitInfo,
     products: &[ProductRef],
+    duties: Duties,
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let unit_id: i64 = sqlx::query(
         "insert into units (name, credit_code, address, division_code, channel, employees, revenue_yuan, \
-         created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning id",
+         created_by, created_at, updated_at, in_scope, director_required, officer_required) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) returning id",
     )
     .bind(&info.name)
     .bind(info.credit_code.as_str())
@@ -96,6 +118,9 @@ async fn insert_unit(
     .bind(signed(info.revenue_yuan)?)
     .bind(by)
     .bind(micros(now))
+    .bind(i64::from(duties.in_scope))
+    .bind(i64::from(duties.director_required))
+    .bind(i64::from(duties.officer_required))
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
@@ -110,11 +135,12 @@ impl Store {
         &self,
         info: &UnitInfo,
         products: &[ProductRef],
+        duties: Duties,
         founder: &Founder<'_>,
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        let unit_id = insert_unit(&mut tx, info, products, founder.user_id, now).await?;
+        let unit_id = insert_unit(&mut tx, info, products, duties, founder.user_id, now).await?;
         let person_id: i64 = sqlx::query(
             "insert into people (unit_id, name, user_id, created_at, updated_at) values ($1, $2, $3, $4, $4) \
              returning id",
@@ -151,13 +177,13 @@ impl Store {
     #[tracing::instrument(skip_all)]
     pub async fn import_registry(
         &self,
-        units: &[(UnitInfo, Vec<ProductRef>)],
+        units: &[(UnitInfo, Vec<ProductRef>, Duties)],
         by: i64,
         now: DateTime<Utc>,
     ) -> Result<(Vec<i64>, Vec<String>)> {
         let mut tx = self.write.begin().await?;
         let (mut created, mut known) = (Vec::new(), Vec::new());
-        for (info, products) in units {
+        for (info, products, duties) in units {
             let exists = sqlx::query("select id from units where credit_code = $1")
                 .bind(info.credit_code.as_str())
                 .fetch_optional(&mut *tx)
@@ -167,7 +193,7 @@ impl Store {
                 known.push(info.credit_code.as_str().to_owned());
                 continue;
             }
-            created.push(insert_unit(&mut tx, info, products, by, now).await?);
+            created.push(insert_unit(&mut tx, info, products, *duties, by, now).await?);
         }
         tx.commit().await?;
         if !created.is_empty() {
@@ -176,7 +202,62 @@ impl Store {
         Ok((created, known))
     }
 
-    /// Changes a unit's profile and products, all or nothing.
+    /// Every unit's profile and stored duties, in two queries.
+    pub async fn unit_profiles(&self) -> Result<Vec<ProfileRow>> {
+        let mut conn = self.read.acquire().await?;
+        let params = crate::ledger::Params::of(&conn);
+        let sql = params.select_json(
+            "id, channel, employees, revenue_yuan, category3_policy, in_scope, director_required, officer_required",
+            "from units",
+        );
+        type Row = (i64, String, i64, i64, String, Option<i64>, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = crate::ledger::fetch_json(&mut conn, sqlx::query(sqlx::AssertSqlSafe(sql))).await?;
+        let sql = params.select_json("unit_id, category_code", "from unit_products");
+        let products: Vec<(i64, String)> =
+            crate::ledger::fetch_json(&mut conn, sqlx::query(sqlx::AssertSqlSafe(sql))).await?;
+        let mut by_unit: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+        for (unit, code) in products {
+            by_unit.entry(unit).or_default().push(code);
+        }
+        rows.into_iter()
+            .map(|(unit_id, channel, employees, revenue, policy, in_scope, director, officer)| {
+                Ok(ProfileRow {
+                    unit_id,
+                    channel: Channel::parse(&channel).ok_or(StoreError::Corrupt(channel))?,
+                    employees: u64::try_from(employees).unwrap_or(0),
+                    revenue_yuan: u64::try_from(revenue).unwrap_or(0),
+                    policy: Category3Policy::parse(&policy).ok_or(StoreError::Corrupt(policy))?,
+                    products: by_unit.remove(&unit_id).unwrap_or_default(),
+                    duties: match (in_scope, director, officer) {
+                        (Some(s), Some(d), Some(o)) => {
+                            Some(Duties { in_scope: s == 1, director_required: d == 1, officer_required: o == 1 })
+                        }
+                        _ => None,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Sets a unit's duties (reassessed), moving its tallies with its scope.
+    pub async fn set_duties(&self, unit_id: i64, duties: Duties, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let retally = Retally::begin(&mut tx, unit_id).await?;
+        let done =
+            sqlx::query("update units set in_scope = $1, director_required = $2, officer_required = $3 where id = $4")
+                .bind(i64::from(duties.in_scope))
+                .bind(i64::from(duties.director_required))
+                .bind(i64::from(duties.officer_required))
+                .bind(unit_id)
+                .execute(&mut *tx)
+                .await?;
+        touched(&done)?;
+        retally.finish(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a unit's profile, products and duties, all or nothing.
     #[tracing::instrument(skip_all)]
     pub async fn update_unit(
         &self,
@@ -184,12 +265,15 @@ impl Store {
         info: &UnitInfo,
         products: &[ProductRef],
         policy: Category3Policy,
+        duties: Duties,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.write.begin().await?;
+        let retally = Retally::begin(&mut tx, unit_id).await?;
         let done = sqlx::query(
             "update units set name = $1, credit_code = $2, address = $3, division_code = $4, channel = $5, \
-             employees = $6, revenue_yuan = $7, category3_policy = $8, updated_at = $9 where id = $10",
+             employees = $6, revenue_yuan = $7, category3_policy = $8, updated_at = $9, in_scope = $11, \
+             director_required = $12, officer_required = $13 where id = $10",
         )
         .bind(&info.name)
         .bind(info.credit_code.as_str())
@@ -204,10 +288,14 @@ impl Store {
         })
         .bind(micros(now))
         .bind(unit_id)
+        .bind(i64::from(duties.in_scope))
+        .bind(i64::from(duties.director_required))
+        .bind(i64::from(duties.officer_required))
         .execute(&mut *tx)
         .await?;
         touched(&done)?;
         replace_products(&mut tx, unit_id, products, now).await?;
+        retally.finish(&mut tx, now).await?;
         tx.commit().await?;
         self.access_changed();
         Ok(())

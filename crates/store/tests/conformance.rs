@@ -81,7 +81,7 @@ async fn a_unit_is_created_with_its_founder_as_principal(store: &Store, _url: &s
     assert_eq!(store.posts_of_user(founder, day("2025-12-31")).await.unwrap(), [], "not before the first day");
     let mut info = unit_info("9144030071526726XG", "440305");
     info.employees = 60;
-    store.update_unit(id, &info, &[], Category3Policy::Catalogue, now()).await.unwrap();
+    store.update_unit(id, &info, &[], Category3Policy::Catalogue, SCOPED, now()).await.unwrap();
     let u = store.unit(id).await.unwrap().unwrap();
     assert_eq!((u.employees, u.products.len(), u.category3_policy), (60, 0, Category3Policy::Catalogue));
     assert_eq!(store.unit_ref(id).await.unwrap().unwrap().division.to_string(), "440305");
@@ -93,7 +93,7 @@ async fn credit_codes_are_unique(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     unit(store, founder).await;
     let f = zhian_store::Founder { user_id: founder, name: "x", from: day("2026-01-01") };
-    let again = store.create_unit(&unit_info("9144030071526726XG", "440305"), &[], &f, now()).await;
+    let again = store.create_unit(&unit_info("9144030071526726XG", "440305"), &[], SCOPED, &f, now()).await;
     assert!(matches!(again, Err(StoreError::Conflict(Conflict::CreditCode))));
     assert_eq!(store.posts_of_user(founder, day("2026-03-02")).await.unwrap().len(), 1, "nothing half-saved");
 }
@@ -101,9 +101,9 @@ async fn credit_codes_are_unique(store: &Store, _url: &str) {
 async fn regulators_see_units_inside_their_jurisdiction(store: &Store, _url: &str) {
     let founder = user(store, "a").await;
     let f = zhian_store::Founder { user_id: founder, name: "x", from: day("2026-01-01") };
-    store.create_unit(&unit_info("9144030071526726XG", "440305"), &[], &f, now()).await.unwrap();
-    store.create_unit(&unit_info("914403001922038216", "440303"), &[], &f, now()).await.unwrap();
-    store.create_unit(&unit_info("91110000802100433B", "110105"), &[], &f, now()).await.unwrap();
+    store.create_unit(&unit_info("9144030071526726XG", "440305"), &[], SCOPED, &f, now()).await.unwrap();
+    store.create_unit(&unit_info("914403001922038216", "440303"), &[], SCOPED, &f, now()).await.unwrap();
+    store.create_unit(&unit_info("91110000802100433B", "110105"), &[], SCOPED, &f, now()).await.unwrap();
     let names = |v: Vec<(i64, String, DivisionCode)>| v.into_iter().map(|(_, _, d)| d.to_string()).collect::<Vec<_>>();
     let mut shenzhen = names(store.units_in(DivisionCode::parse("440300").unwrap()).await.unwrap());
     shenzhen.sort();

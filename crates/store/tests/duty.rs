@@ -355,6 +355,19 @@ async fn a_thousand_random_submissions_of_every_kind_verify_and_an_edit_is_found
     }
     assert_eq!(store.audit(&verifier).await.unwrap().findings, vec![], "a clean database audits clean");
 
+    // The tallies kept submission by submission are the tallies rebuilt from the records.
+    let province = DivisionCode::parse("440000").unwrap();
+    let tallies = |sums: zhian_store::oversight::JurisdictionSums| {
+        let mut t = sums.tallies;
+        t.sort_by_key(|(d, t)| (d.clone(), t.tier, t.excusable, t.closed));
+        t
+    };
+    let kept = tallies(store.jurisdiction_sums(province, (0, 100_000), day("2027-06-01"), late).await.unwrap());
+    store.rebuild_tallies(late).await.unwrap();
+    let rebuilt = tallies(store.jurisdiction_sums(province, (0, 100_000), day("2027-06-01"), late).await.unwrap());
+    assert!(kept.iter().map(|(_, t)| t.done + t.late).sum::<u32>() > 100, "{kept:?}");
+    assert_eq!(kept, rebuilt);
+
     let (victim, _) = checks[checks.len() / 2];
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await.unwrap();

@@ -200,6 +200,7 @@ async fn a_training_session_is_saved_whole_or_not_at_all(store: &Store, _url: &s
         .create_unit(
             &unit_info("914403001922038216", "440305"),
             &ccc(),
+            SCOPED,
             &zhian_store::Founder { user_id: other_founder, name: "赵六", from: day("2026-01-01") },
             now(),
         )

@@ -7,10 +7,14 @@ use zhian_domain::Tier;
 use zhian_domain::spotcheck::{Drawn, Sample, parse_list};
 use zhian_store::spotchecks::{NewOrder, NewPlan};
 
-conformance!(a_spot_check_is_written_step_by_step_once_and_logged, the_dashboard_facts_come_whole_from_a_jurisdiction,);
+conformance!(
+    a_spot_check_is_written_step_by_step_once_and_logged,
+    the_dashboard_facts_come_whole_from_a_jurisdiction,
+    the_dashboard_sums_follow_records_settings_suspensions_and_scope,
+);
 
-fn registry_unit(code: &str, division: &str) -> (UnitInfo, Vec<ProductRef>) {
-    (unit_info(code, division), ccc())
+fn registry_unit(code: &str, division: &str) -> (UnitInfo, Vec<ProductRef>, Duties) {
+    (unit_info(code, division), ccc(), SCOPED)
 }
 
 async fn a_spot_check_is_written_step_by_step_once_and_logged(store: &Store, url: &str) {
@@ -170,7 +174,7 @@ async fn the_dashboard_facts_come_whole_from_a_jurisdiction(store: &Store, _url:
         (Tier::Weekly, id, "2026-W09".to_owned(), at("2026-03-01T12:00:00+08:00")),
         (Tier::Monthly, id, "2026-02".to_owned(), at("2026-03-01T12:00:00+08:00")),
     ];
-    store.insert_generated(&records, founder).await.unwrap();
+    store.insert_generated(&records, founder, now()).await.unwrap();
     store.raise_hazard(id, "标题", "描述", founder, now()).await.unwrap();
     let facts = store
         .jurisdiction_facts(
@@ -200,4 +204,74 @@ async fn the_dashboard_facts_come_whole_from_a_jurisdiction(store: &Store, _url:
     let checks = store.daily_checks(id, 10).await.unwrap();
     assert_eq!(checks.len(), 2);
     assert!(checks.iter().all(|c| c.note.contains("生成的演示数据")), "generated rows say so");
+}
+
+async fn the_dashboard_sums_follow_records_settings_suspensions_and_scope(store: &Store, _url: &str) {
+    use zhian_domain::time::day_number;
+    use zhian_store::oversight::{JurisdictionSums, TallySum};
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+    let founder = user(store, "founder").await;
+    let f = zhian_store::Founder { user_id: founder, name: "李强", from: day("2026-02-01") };
+    let info = unit_info("9144030071526726XG", "440305");
+    let id = store.create_unit(&info, &ccc(), SCOPED, &f, at("2026-02-01T09:00:00+08:00")).await.unwrap();
+    let records = vec![
+        (Tier::Daily, id, "2026-02-02".to_owned(), at("2026-02-02T10:00:00+08:00")),
+        (Tier::Daily, id, "2026-02-03".to_owned(), at("2026-02-05T10:00:00+08:00")),
+        (Tier::Daily, id, "2026-01-30".to_owned(), at("2026-02-02T10:00:00+08:00")),
+        (Tier::Weekly, id, "2026-W06".to_owned(), at("2026-02-06T12:00:00+08:00")),
+        (Tier::Monthly, id, "2026-02".to_owned(), at("2026-03-01T12:00:00+08:00")),
+    ];
+    store.insert_generated(&records, founder, now()).await.unwrap();
+    // A second generated record for a period that has one is skipped.
+    store.insert_generated(&records[..1], founder, now()).await.unwrap();
+    assert_eq!(store.daily_checks(id, 10).await.unwrap().len(), 3);
+    let period = (day_number(day("2026-02-01")), day_number(day("2026-02-28")));
+    let sums = || async {
+        let mut s = store
+            .jurisdiction_sums(DivisionCode::parse("440300").unwrap(), period, day("2026-03-02"), now())
+            .await
+            .unwrap();
+        s.tallies.sort_by_key(|(_, t)| (t.tier, t.excusable, t.closed));
+        s
+    };
+    let tally =
+        |tier, excusable, done, late| ("440305".to_owned(), TallySum { tier, excusable, closed: true, done, late });
+    let s: JurisdictionSums = sums().await;
+    // 30 January was before registration: not owed, not counted.
+    assert_eq!(
+        s.tallies,
+        vec![tally(Tier::Daily, false, 1, 1), tally(Tier::Weekly, false, 1, 0), tally(Tier::Monthly, false, 0, 1)]
+    );
+    assert_eq!(s.staffing.len(), 1);
+    let g = &s.staffing[0];
+    assert_eq!((g.units, g.director, g.officer, g.assessed, g.duties), (1, false, false, true, SCOPED));
+    assert_eq!(s.calendars.len(), 1);
+    assert_eq!((s.calendars[0].units, s.calendars[0].registered), (1, period.0), "registered on the first day");
+
+    // Closed on Tuesdays: 3 February, recorded late, would have been excused.
+    let mut settings = store.unit_settings(id).await.unwrap();
+    settings.closed = settings.closed.with(chrono::Weekday::Tue);
+    store.set_unit_settings(id, &settings, now()).await.unwrap();
+    assert_eq!(sums().await.tallies[..2], [tally(Tier::Daily, false, 1, 0), tally(Tier::Daily, true, 0, 1)]);
+    // Suspended for the week of 2 February: the week and its days are excusable; the unit is a group of its own.
+    let week = zhian_domain::DateRange::new(day("2026-02-02"), day("2026-02-08")).unwrap();
+    store.add_suspension(id, week, "装修", founder, now()).await.unwrap();
+    let s = sums().await;
+    assert_eq!(
+        s.tallies,
+        vec![tally(Tier::Daily, true, 1, 1), tally(Tier::Weekly, true, 1, 0), tally(Tier::Monthly, false, 0, 1)]
+    );
+    assert_eq!(s.calendars.len(), 1);
+    assert_eq!(s.calendars[0].suspensions.len(), 1);
+    // Out of scope: nothing of it is summed; back in scope, all of it again, as a rebuild finds it.
+    let out = Duties { in_scope: false, ..SCOPED };
+    store.update_unit(id, &info, &ccc(), Category3Policy::Seed, out, now()).await.unwrap();
+    let s = sums().await;
+    assert!(s.tallies.is_empty() && s.staffing.is_empty() && s.calendars.is_empty(), "{s:?}");
+    store.set_duties(id, SCOPED, now()).await.unwrap();
+    let kept = sums().await.tallies;
+    assert_eq!(kept.len(), 3);
+    store.rebuild_tallies(now()).await.unwrap();
+    assert_eq!(sums().await.tallies, kept);
+    assert!(!store.tallies_missing().await.unwrap());
 }

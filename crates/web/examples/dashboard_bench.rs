@@ -13,7 +13,7 @@ use chrono::{TimeZone, Utc};
 use zhian_domain::access::Post;
 use zhian_domain::forms::{AppointmentInfo, PersonInfo, TrainingInfo, UnitInfo};
 use zhian_domain::ident::{CreditCode, DivisionCode};
-use zhian_domain::scope::Channel;
+use zhian_domain::scope::{Category3Policy, Channel};
 use zhian_domain::staffing::{Employment, check_appointment};
 use zhian_domain::time::{Clock, FixedClock};
 use zhian_store::models::{NewUser, ProductRef};
@@ -56,7 +56,7 @@ async fn main() {
     let by = store.create_user(&new, clock.now()).await.unwrap();
 
     let started = Instant::now();
-    let list: Vec<(UnitInfo, Vec<ProductRef>)> = (0..units)
+    let list: Vec<_> = (0..units)
         .map(|i| {
             let district = DISTRICTS[i % DISTRICTS.len()];
             let info = UnitInfo {
@@ -73,7 +73,8 @@ async fn main() {
                 catalogue: "ccc".into(),
                 catalogue_version: "2023".into(),
             };
-            (info, vec![product])
+            let duties = zhian_web::duties_of(&state, &info, std::slice::from_ref(&product), Category3Policy::Seed);
+            (info, vec![product], duties)
         })
         .collect();
     let mut ids = Vec::with_capacity(units);
@@ -110,7 +111,10 @@ async fn main() {
     clock.set(now);
     let started = Instant::now();
     let year_from = (now - chrono::Duration::days(365)).date_naive();
-    let records = zhian_web::demo::generate_history(&state, &ids, year_from, now.date_naive(), 11, by).await.unwrap();
+    let mut records = 0;
+    for chunk in ids.chunks(2_000) {
+        records += zhian_web::demo::generate_history(&state, chunk, year_from, now.date_naive(), 11, by).await.unwrap();
+    }
     let generated = started.elapsed();
     println!(
         "{units} units registered ({} staffed) in {:.1} s; {records} records of a year generated in {:.1} s",

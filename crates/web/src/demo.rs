@@ -384,6 +384,6 @@ pub async fn generate_history(
             }
         }
     }
-    state.store.insert_generated(&records, by).await?;
+    state.store.insert_generated(&records, by, now).await?;
     Ok(records.len())
 }

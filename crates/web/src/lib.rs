@@ -28,6 +28,7 @@ pub use usecases::document;
 pub use usecases::oversight;
 /// A unit's period archive (all documents, their proof bundles, the checkpoint and the logged manifest).
 pub use usecases::{Progress, period_archive};
+pub use usecases::{duties_of, refresh_duties};
 pub use usecases::{overview, unit_calendar};
 mod view;
 

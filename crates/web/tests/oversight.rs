@@ -1,28 +1,31 @@
 //! The regulator's dashboard against the rules engine: for a generated city of 500 units in three counties with a
-//! year of records, staffing, hazards and vetoes, every figure of the dashboard — for the city and for each county —
-//! equals the sum of each unit evaluated on its own through the unit's own pages' code (its obligation calendar,
-//! its overview, its counts). Then the page, its drill-down, its workbook and the jurisdiction check.
+//! year of records, staffing, hazards and vetoes — some registered during the year, some closed on a weekday, and
+//! after their records some suspended, some changing closed days or cadence, some changing scope or county — every
+//! figure of the dashboard, for the city and for each county, equals the sum of each unit evaluated on its own
+//! through the unit's own pages' code (its obligation calendar, its overview, its counts); and the tallies kept as
+//! things changed equal tallies rebuilt from the records. Then the page, its drill-down, its workbook and the
+//! jurisdiction check.
 
 use crate::common::{TestApp, credit_code};
 use axum::http::StatusCode;
 use zhian_domain::access::Post;
 use zhian_domain::forms::{AppointmentInfo, PersonInfo, TrainingInfo, UnitInfo};
 use zhian_domain::ident::DivisionCode;
-use zhian_domain::scope::Channel;
+use zhian_domain::scope::{Category3Policy, Channel};
 use zhian_domain::staffing::{Employment, check_appointment};
 use zhian_domain::{SlotStatus, Tier};
-use zhian_store::models::ProductRef;
+use zhian_store::models::{Duties, ProductRef};
 use zhian_web::oversight::{Figures, Tally, jurisdiction_dashboard};
 
 const COUNTIES: [&str; 3] = ["440303", "440304", "440305"];
 
-/// The city: 500 units registered a year before "now", a third staffed, a year of generated records, a few hazards
-/// and vetoes. Returns the units' ids.
+/// The city: 500 units, 440 registered a year before "now" and 60 a hundred days before, a third staffed, a year of
+/// generated records, a few hazards and vetoes, and the changes of the module's header. Returns the units' ids.
 async fn city(app: &TestApp) -> Vec<i64> {
     let now = app.clock_now();
     app.clock.set(now - chrono::Duration::days(366));
     let registrar = app.user("registrar", false).await;
-    let units: Vec<(UnitInfo, Vec<ProductRef>)> = (0..500)
+    let units: Vec<(UnitInfo, Vec<ProductRef>, Duties)> = (0..500)
         .map(|i| {
             let county = COUNTIES[i % 3];
             let info = UnitInfo {
@@ -37,11 +40,22 @@ async fn city(app: &TestApp) -> Vec<i64> {
             };
             let category = if i % 4 == 0 { "gb-safety-03" } else { "ccc-10" };
             let catalogue = category.rsplit_once('-').unwrap().0.to_owned();
-            (info, vec![ProductRef { category_code: category.into(), catalogue, catalogue_version: "2023".into() }])
+            let products =
+                vec![ProductRef { category_code: category.into(), catalogue, catalogue_version: "2023".into() }];
+            let duties = zhian_web::duties_of(&app.state, &info, &products, Category3Policy::Seed);
+            (info, products, duties)
         })
         .collect();
-    let (ids, _) = app.state.store.import_registry(&units, registrar, app.clock_now()).await.unwrap();
     let store = &app.state.store;
+    let (mut ids, _) = store.import_registry(&units[..440], registrar, app.clock_now()).await.unwrap();
+    for &unit in ids.iter().skip(1).step_by(7) {
+        let mut settings = store.unit_settings(unit).await.unwrap();
+        settings.closed = settings.closed.with(chrono::Weekday::Sun);
+        store.set_unit_settings(unit, &settings, app.clock_now()).await.unwrap();
+    }
+    app.clock.set(now - chrono::Duration::days(100));
+    ids.extend(store.import_registry(&units[440..], registrar, app.clock_now()).await.unwrap().0);
+    app.clock.set(now - chrono::Duration::days(366));
     for (k, &unit) in ids.iter().enumerate().filter(|(k, _)| k % 3 == 0) {
         for (n, post) in [Post::Officer, Post::Director].into_iter().enumerate().take(if k % 2 == 0 { 2 } else { 1 }) {
             let person = store
@@ -77,6 +91,7 @@ async fn city(app: &TestApp) -> Vec<i64> {
     app.clock.set(now);
     let from = (now - chrono::Duration::days(365)).date_naive();
     zhian_web::demo::generate_history(&app.state, &ids, from, now.date_naive(), 7, registrar).await.unwrap();
+    changes_after_the_records(app, &ids, &units).await;
     for &unit in ids.iter().step_by(23) {
         store
             .raise_hazard(unit, "头盔无3C标志", "货架上两顶头盔无3C标志", registrar, now - chrono::Duration::days(2))
@@ -91,6 +106,43 @@ async fn city(app: &TestApp) -> Vec<i64> {
         store.propose_veto(unit, &form.check().unwrap(), registrar, now - chrono::Duration::days(3)).await.unwrap();
     }
     ids
+}
+
+/// Changes that move records already tallied: closed days, a suspension, a new cadence, a new scope, a new county.
+async fn changes_after_the_records(app: &TestApp, ids: &[i64], units: &[(UnitInfo, Vec<ProductRef>, Duties)]) {
+    let store = &app.state.store;
+    let now = app.clock_now();
+    let by = app.user("changes", false).await;
+    for &unit in ids.iter().skip(2).step_by(11) {
+        let mut settings = store.unit_settings(unit).await.unwrap();
+        settings.closed = settings.closed.with(chrono::Weekday::Sat);
+        store.set_unit_settings(unit, &settings, now).await.unwrap();
+    }
+    for &unit in ids.iter().skip(3).step_by(13) {
+        let range = zhian_domain::DateRange::new(
+            (now - chrono::Duration::days(200)).date_naive(),
+            (now - chrono::Duration::days(170)).date_naive(),
+        )
+        .unwrap();
+        store.add_suspension(unit, range, "装修", by, now).await.unwrap();
+    }
+    for &unit in ids.iter().skip(4).step_by(17) {
+        let mut settings = store.unit_settings(unit).await.unwrap();
+        settings.cadences.daily = "shift:2".parse().unwrap();
+        store.set_unit_settings(unit, &settings, now).await.unwrap();
+    }
+    for (k, &unit) in ids.iter().enumerate().skip(5).step_by(19) {
+        let (mut info, _, _) = units[k].clone();
+        // Out of scope with no products for one, into another county for the next.
+        let products = if k % 2 == 0 {
+            Vec::new()
+        } else {
+            info.division = DivisionCode::parse(COUNTIES[(k + 1) % 3]).unwrap();
+            units[k].1.clone()
+        };
+        let duties = zhian_web::duties_of(&app.state, &info, &products, Category3Policy::Seed);
+        store.update_unit(unit, &info, &products, Category3Policy::Seed, duties, now).await.unwrap();
+    }
 }
 
 trait Clock {
@@ -161,10 +213,11 @@ async fn the_dashboard_equals_the_rules_engine_unit_by_unit_for_a_city_of_500_un
     let d = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), from, to).await.unwrap();
     let mut expected = Figures::default();
     let mut per_county = [Figures::default(); 3];
-    for (k, &unit) in ids.iter().enumerate() {
+    for &unit in &ids {
         let f = by_itself(&app, unit, from, to).await;
         add(&mut expected, &f);
-        add(&mut per_county[k % 3], &f);
+        let division = app.state.store.unit(unit).await.unwrap().unwrap().division.to_string();
+        add(&mut per_county[COUNTIES.iter().position(|c| *c == division).unwrap()], &f);
     }
     assert_eq!(d.total, expected);
     assert!(expected.units >= 370 && expected.daily.done > 100_000, "a real year: {expected:?}");
@@ -181,6 +234,19 @@ async fn the_dashboard_equals_the_rules_engine_unit_by_unit_for_a_city_of_500_un
         assert_eq!(row.figures, want, "{county}");
     }
     assert_eq!(d.rows.iter().map(|r| r.figures.units).sum::<u32>(), d.total.units);
+    // The tallies kept change by change are the tallies rebuilt from the records.
+    app.state.store.rebuild_tallies(app.clock_now()).await.unwrap();
+    let rebuilt = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), from, to).await.unwrap();
+    assert_eq!(rebuilt.total, d.total);
+    // A quarter, a single day, and a range ending before the late registrations: still the rules, unit by unit.
+    for (a, b) in [(to - chrono::Duration::days(90), to), (to, to), (from, to - chrono::Duration::days(120))] {
+        let d = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), a, b).await.unwrap();
+        let mut want = Figures::default();
+        for &unit in &ids {
+            add(&mut want, &by_itself(&app, unit, a, b).await);
+        }
+        assert_eq!(d.total, want, "{a} to {b}");
+    }
 
     // The page, drilled down to a county and its units; the workbook; someone else's jurisdiction.
     let regulator = app.user("shenzhen", false).await;

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::*;
 use crate::cadence::Cadence;
-use crate::time::parse_iso_date;
+use crate::time::{day_number, parse_iso_date};
 
 fn date(s: &str) -> NaiveDate {
     parse_iso_date(s).unwrap()
@@ -298,4 +298,64 @@ fn the_summary_counts_every_slot_once() {
     assert_eq!(cal.slots.iter().filter(|s| s.tier == Tier::Monthly).count(), 12);
     assert_eq!(status(&cal, Tier::Monthly, "2026-03"), SlotStatus::Excused);
     assert_eq!(cal.summary.count(Tier::Daily, SlotStatus::Due), 1);
+}
+
+#[test]
+fn outcomes_agree_with_the_calendar_slot_by_slot() {
+    let c = case("2026-01-01", "2026-03-31", "2026-04-10T12:00:00+08:00")
+        .closed(chrono::Weekday::Sun)
+        .suspended("2026-02-09", "2026-02-15")
+        .record(Tier::Daily, "2026-01-05", "2026-01-05T18:00:00+08:00")
+        .record(Tier::Daily, "2026-01-05", "2026-01-04T18:00:00+08:00")
+        .record(Tier::Daily, "2026-01-06", "2026-01-08T09:00:00+08:00")
+        .record(Tier::Daily, "2026-01-06", "2026-01-06T09:00:00+08:00")
+        // A Sunday worked, and a day in the suspension: recorded, and excusable had they not been.
+        .record(Tier::Daily, "2026-01-11", "2026-01-11T09:00:00+08:00")
+        .record(Tier::Daily, "2026-02-10", "2026-02-12T09:00:00+08:00")
+        // In advance only: no outcome.
+        .record(Tier::Daily, "2026-01-20", "2026-01-19T09:00:00+08:00")
+        .record(Tier::Weekly, "2026-W07", "2026-02-20T09:00:00+08:00")
+        .record(Tier::Weekly, "2026-W03", "2026-01-14T09:00:00+08:00")
+        .record(Tier::Monthly, "2026-02", "2026-03-03T09:00:00+08:00");
+    let cal = c.eval();
+    let got = outcomes(c.closed, &c.suspensions, c.cadences, day_number(date("2026-01-01")), &c.records);
+    let decided: Vec<&Slot> =
+        cal.slots.iter().filter(|s| matches!(s.status, SlotStatus::Done | SlotStatus::Late)).collect();
+    assert_eq!(got.len(), decided.len(), "{got:?}");
+    let empty = Case { records: Vec::new(), suspensions: c.suspensions.clone(), ..c }.eval();
+    for (o, s) in got.iter().zip(&decided) {
+        assert_eq!((o.tier, o.first_day, o.last_day), (s.tier, s.window.first_day, s.window.last_day));
+        assert_eq!(o.late, s.status == SlotStatus::Late, "{o:?}");
+        let unrecorded = empty.slots.iter().find(|e| e.tier == s.tier && e.period == s.period).unwrap();
+        assert_eq!(o.excusable, unrecorded.status == SlotStatus::Excused, "{o:?}");
+    }
+    assert_eq!(got.iter().filter(|o| o.excusable).count(), 3, "the Sunday, the suspended day and its week");
+    assert_eq!(got.iter().filter(|o| o.late).count(), 3);
+    // Registered after a window ended: that window's record is not owed, so not counted.
+    let later = outcomes(c.closed, &c.suspensions, c.cadences, day_number(date("2026-01-07")), &c.records);
+    assert_eq!(later.len(), got.len() - 2, "the two days before registration are gone: {later:?}");
+}
+
+#[test]
+fn what_is_owed_starts_at_registration_and_never_before() {
+    let c = case("2026-03-01", "2026-03-31", "2026-04-10T12:00:00+08:00");
+    let q = |c: &Case| ObligationQuery {
+        range: c.range,
+        as_of: c.as_of,
+        closed_weekdays: c.closed,
+        suspensions: &[],
+        cadences: c.cadences,
+        records: &[],
+    };
+    // Registered before the range: the whole range.
+    assert_eq!(evaluate_owed(&q(&c), day_number(date("2026-01-01"))), c.eval());
+    // Registered inside it: from that day.
+    let inside = evaluate_owed(&q(&c), day_number(date("2026-03-18")));
+    assert_eq!(inside, case("2026-03-18", "2026-03-31", "2026-04-10T12:00:00+08:00").eval());
+    assert_eq!(inside.summary.count(Tier::Daily, SlotStatus::Missing), 14);
+    // Registered after it, in the same week (Thursday 2 April): only week 14 and no month (April is not in March).
+    let after = evaluate_owed(&q(&c), day_number(date("2026-04-02")));
+    assert_eq!(periods(&after, Tier::Weekly), ["2026-W14"]);
+    assert!(periods(&after, Tier::Daily).is_empty() && periods(&after, Tier::Monthly).is_empty());
+    assert_eq!(after.summary.count(Tier::Weekly, SlotStatus::Missing), 1);
 }

@@ -14,10 +14,13 @@ pub use zhian_domain::forms::{AppointmentInfo, PersonInfo, TrainingInfo, UnitInf
 pub use zhian_domain::ident::{CreditCode, DivisionCode, IdNumber};
 pub use zhian_domain::scope::{Category3Policy, Channel};
 pub use zhian_domain::staffing::{Employment, check_appointment};
-pub use zhian_store::models::{DutyKind, NewUser, ProductRef, RiskRow, Session};
+pub use zhian_store::models::{Duties, DutyKind, NewUser, ProductRef, RiskRow, Session};
 pub use zhian_store::{Conflict, Sealer, Store, StoreError};
 
 pub static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// The duties of a small retail shop selling CCC products: in scope, officers required.
+pub const SCOPED: Duties = Duties { in_scope: true, director_required: false, officer_required: true };
 
 pub fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-03-02T10:00:00+08:00").unwrap().with_timezone(&Utc)
@@ -139,7 +142,7 @@ pub fn ccc() -> Vec<ProductRef> {
 
 pub async fn unit(store: &Store, founder: i64) -> i64 {
     let f = zhian_store::Founder { user_id: founder, name: "李强", from: day("2026-01-01") };
-    store.create_unit(&unit_info("9144030071526726XG", "440305"), &ccc(), &f, now()).await.unwrap()
+    store.create_unit(&unit_info("9144030071526726XG", "440305"), &ccc(), SCOPED, &f, now()).await.unwrap()
 }
 
 pub fn log_key() -> zhian_ledger::keys::SignerKey {

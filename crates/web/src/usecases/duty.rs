@@ -35,9 +35,7 @@ pub async fn unit_calendar(
 ) -> Result<zhian_domain::Calendar, AppError> {
     use zhian_domain::{Period, Tier};
     let settings = state.store.unit_settings(unit_id).await?;
-    let registered =
-        zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(settings.registered_at)).unwrap_or(to);
-    let from = from.max(registered).min(to);
+    let registered = zhian_domain::time::day_of_instant(settings.registered_at);
     let suspensions = state.store.calendar_suspensions(unit_id).await?;
     let mut records = Vec::new();
     for &tier in tiers {
@@ -61,14 +59,15 @@ pub async fn unit_calendar(
         }));
     }
     let range = zhian_domain::DateRange::new(from, to).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut calendar = zhian_domain::calendar::evaluate(&zhian_domain::ObligationQuery {
+    let query = zhian_domain::ObligationQuery {
         range,
         as_of: state.clock.now(),
         closed_weekdays: settings.closed,
         suspensions: &suspensions,
         cadences: settings.cadences,
         records: &records,
-    });
+    };
+    let mut calendar = zhian_domain::evaluate_owed(&query, registered);
     calendar.slots.retain(|s| tiers.contains(&s.tier));
     Ok(calendar)
 }

@@ -5,14 +5,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 use zhian_domain::access::Post;
-use zhian_domain::calendar::{ObligationQuery, Record, evaluate};
+use zhian_domain::calendar::{ObligationQuery, Record, evaluate_owed};
 use zhian_domain::ident::{DivisionCode, DivisionLevel};
-use zhian_domain::scope::{UnitProfile, assess};
 use zhian_domain::staffing::{Staffing, Tenure};
 use zhian_domain::{DateRange, Period, SlotStatus, Tier};
 use zhian_reference::Reference;
-use zhian_store::oversight::UnitFacts;
+
+use zhian_store::oversight::{JurisdictionSums, UnitFacts};
 
 use crate::AppState;
 use crate::auth::Ctx;
@@ -127,13 +128,12 @@ pub fn unit_figures(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Figures {
-    let profile = UnitProfile {
-        channel: f.channel,
-        employees: f.employees,
-        revenue_yuan: f.revenue_yuan,
-        products: reference.products_of(&f.products),
-    };
-    let assessment = assess(&profile, f.category3_policy);
+    let assessment = super::units::assessment_of(
+        reference,
+        (f.channel, f.employees, f.revenue_yuan),
+        &f.products,
+        f.category3_policy,
+    );
     if !assessment.in_scope {
         return Figures::default();
     }
@@ -155,10 +155,7 @@ pub fn unit_figures(
         vetoes_escalated: f.vetoes_escalated,
         ..Figures::default()
     };
-    let registered =
-        zhian_domain::time::date_of_day(zhian_domain::time::day_of_instant(f.settings.registered_at)).unwrap_or(to);
-    let start = from.max(registered).min(to);
-    let Ok(range) = DateRange::new(start, to) else { return figures };
+    let Ok(range) = DateRange::new(from, to) else { return figures };
     let records: Vec<Record> = f
         .submissions
         .iter()
@@ -170,14 +167,15 @@ pub fn unit_figures(
             })
         })
         .collect();
-    let calendar = evaluate(&ObligationQuery {
+    let query = ObligationQuery {
         range,
         as_of: now,
         closed_weekdays: f.settings.closed,
         suspensions: &f.suspensions,
         cadences: f.settings.cadences,
         records: &records,
-    });
+    };
+    let calendar = evaluate_owed(&query, zhian_domain::time::day_of_instant(f.settings.registered_at));
     for (tier, tally) in
         [(Tier::Daily, &mut figures.daily), (Tier::Weekly, &mut figures.weekly), (Tier::Monthly, &mut figures.monthly)]
     {
@@ -267,13 +265,25 @@ pub async fn jurisdiction_dashboard(
     let first = zhian_domain::time::day_number(from - chrono::Duration::days(32));
     let start = DateTime::from_timestamp(zhian_domain::time::day_start(first), 0).unwrap_or_default();
     let escalate = now - chrono::Duration::hours(state.settings.veto_escalation_hours);
-    let facts = state.store.jurisdiction_facts(division, start, today, escalate).await?;
     let mut total = Figures::default();
     let mut rows: Vec<Row> = Vec::new();
     let children: Vec<&zhian_reference::Division> =
         state.reference.divisions.iter().filter(|d| d.parent == Some(division)).collect();
-    let per_unit = division.level() == DivisionLevel::County || children.is_empty();
-    if !per_unit {
+    if division.level() == DivisionLevel::County || children.is_empty() {
+        let facts = state.store.jurisdiction_facts(division, start, today, escalate).await?;
+        for f in &facts {
+            let figures = unit_figures(&state.reference, f, from, to, now, today);
+            total.add(&figures);
+            if figures.units > 0 {
+                rows.push(Row {
+                    label: f.name.clone(),
+                    code: f.credit_code.clone(),
+                    link: format!("/units/{}", f.unit_id),
+                    figures,
+                });
+            }
+        }
+    } else {
         rows = children
             .iter()
             .map(|d| Row {
@@ -283,24 +293,14 @@ pub async fn jurisdiction_dashboard(
                 figures: Figures::default(),
             })
             .collect();
-    }
-    for f in &facts {
-        let figures = unit_figures(&state.reference, f, from, to, now, today);
-        total.add(&figures);
-        if per_unit {
-            if figures.units > 0 {
-                rows.push(Row {
-                    label: f.name.clone(),
-                    code: f.credit_code.clone(),
-                    link: format!("/units/{}", f.unit_id),
-                    figures,
-                });
-            }
-        } else if let Some(row) =
-            rows.iter_mut().find(|r| DivisionCode::parse(&r.code).is_ok_and(|d| d.contains(f.division)))
-        {
-            row.figures.add(&figures);
+        let days = (zhian_domain::time::day_number(from), zhian_domain::time::day_number(to));
+        let sums = state.store.jurisdiction_sums(division, days, today, escalate).await?;
+        let codes: Vec<Option<DivisionCode>> = children.iter().map(|d| Some(d.code)).collect();
+        let (mut per_row, whole) = summed(&sums, &codes, from, to, now);
+        for (row, figures) in rows.iter_mut().zip(per_row.drain(..)) {
+            row.figures = figures;
         }
+        total = whole;
     }
     let mut path = Vec::new();
     let mut at = Some(division);
@@ -312,6 +312,126 @@ pub async fn jurisdiction_dashboard(
     path.reverse();
     let name = path.last().map(|(_, n)| n.clone()).unwrap_or_default();
     Ok(Dashboard { division: division.to_string(), name, path, from, to, total, rows })
+}
+
+/// A jurisdiction's figures from its sums, per child division (`children`) and whole: each group of units alike
+/// evaluated once by the same rules as a unit's own calendar, with no records, for what it owes; the tallied slots
+/// give what was done or late, and of what was owed and closed, what was recorded.
+fn summed(
+    sums: &JurisdictionSums,
+    children: &[Option<DivisionCode>],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: DateTime<Utc>,
+) -> (Vec<Figures>, Figures) {
+    // Figures with signed missing counts while they are summed: owed first, recorded taken off.
+    let mut acc: Vec<(Figures, [i64; 3])> = vec![(Figures::default(), [0; 3]); children.len() + 1];
+    let whole = children.len();
+    let mut placed: HashMap<String, Option<usize>> = HashMap::new();
+    let mut place = |division: &str| -> [usize; 2] {
+        let row = *placed.entry(division.to_owned()).or_insert_with(|| {
+            let code = DivisionCode::parse(division).ok()?;
+            children.iter().position(|c| c.is_some_and(|c| c.contains(code)))
+        });
+        [row.unwrap_or(whole), whole]
+    };
+    let tiers = [Tier::Daily, Tier::Weekly, Tier::Monthly];
+    for g in &sums.staffing {
+        let staffing = Staffing {
+            director_required: g.duties.director_required,
+            directors: u32::from(g.director),
+            officer_required: g.duties.officer_required,
+            officers: u32::from(g.officer),
+            officers_recommended: 0,
+            principal: false,
+        };
+        let staffed = staffing.is_staffed();
+        for i in dedup(place(&g.division)) {
+            if let Some((f, _)) = acc.get_mut(i) {
+                f.units += g.units;
+                f.staffed += if staffed { g.units } else { 0 };
+                f.assessed += if staffed && g.assessed { g.units } else { 0 };
+            }
+        }
+    }
+    let mut owed: HashMap<(zhian_domain::cadence::Cadences, zhian_domain::WeekdaySet, i64), [i64; 3]> = HashMap::new();
+    for g in &sums.calendars {
+        let evaluate = || {
+            let Ok(range) = DateRange::new(from, to) else { return [0; 3] };
+            let query = ObligationQuery {
+                range,
+                as_of: now,
+                closed_weekdays: g.closed,
+                suspensions: &g.suspensions,
+                cadences: g.cadences,
+                records: &[],
+            };
+            let calendar = evaluate_owed(&query, g.registered);
+            tiers.map(|t| i64::from(calendar.summary.count(t, SlotStatus::Missing)))
+        };
+        let missing = if g.suspensions.is_empty() {
+            *owed.entry((g.cadences, g.closed, g.registered)).or_insert_with(evaluate)
+        } else {
+            evaluate()
+        };
+        for i in dedup(place(&g.division)) {
+            if let Some((_, m)) = acc.get_mut(i) {
+                for (m, n) in m.iter_mut().zip(missing) {
+                    *m += n * i64::from(g.units);
+                }
+            }
+        }
+    }
+    for (division, t) in &sums.tallies {
+        let k = tiers.iter().position(|x| *x == t.tier).unwrap_or(0);
+        for i in dedup(place(division)) {
+            if let Some((f, m)) = acc.get_mut(i) {
+                let tally = [&mut f.daily, &mut f.weekly, &mut f.monthly];
+                if let Some(tally) = tally.into_iter().nth(k) {
+                    tally.done = tally.done.saturating_add(t.done);
+                    tally.late = tally.late.saturating_add(t.late);
+                }
+                if t.closed
+                    && !t.excusable
+                    && let Some(m) = m.get_mut(k)
+                {
+                    *m -= i64::from(t.done) + i64::from(t.late);
+                }
+            }
+        }
+    }
+    for (division, open, overdue) in &sums.hazards {
+        for i in dedup(place(division)) {
+            if let Some((f, _)) = acc.get_mut(i) {
+                f.open_hazards += open;
+                f.overdue_hazards += overdue;
+            }
+        }
+    }
+    for (division, waiting, escalated) in &sums.vetoes {
+        for i in dedup(place(division)) {
+            if let Some((f, _)) = acc.get_mut(i) {
+                f.vetoes_waiting += waiting;
+                f.vetoes_escalated += escalated;
+            }
+        }
+    }
+    let mut figures: Vec<Figures> = acc
+        .into_iter()
+        .map(|(mut f, m)| {
+            for (tally, m) in [&mut f.daily, &mut f.weekly, &mut f.monthly].into_iter().zip(m) {
+                tally.missing = u32::try_from(m.max(0)).unwrap_or(u32::MAX);
+            }
+            f
+        })
+        .collect();
+    let total = figures.pop().unwrap_or_default();
+    (figures, total)
+}
+
+/// A row and the whole, or the whole once when the division is in no row.
+fn dedup([row, whole]: [usize; 2]) -> Vec<usize> {
+    if row == whole { vec![whole] } else { vec![row, whole] }
 }
 
 /// The dashboard as a workbook: the whole and each row, every figure a column.

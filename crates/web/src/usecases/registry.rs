@@ -5,6 +5,7 @@
 use zhian_docs::sheet;
 use zhian_domain::forms::UnitForm;
 use zhian_domain::ident::DivisionCode;
+use zhian_domain::scope::Category3Policy;
 
 use super::rows::{ImportFailure, RowError, file_error, find_sheet};
 use crate::AppState;
@@ -150,7 +151,8 @@ pub async fn import_registry(
                 } else if !admin && !jurisdictions.iter().any(|j| j.contains(info.division)) {
                     err(e.row, HEADINGS[3], format!("{} 不在本账号的辖区内", info.division));
                 }
-                checked.push((info, refs));
+                let duties = super::units::duties_of(state, &info, &refs, Category3Policy::Seed);
+                checked.push((info, refs, duties));
             }
             Err(AppError::Invalid(fields)) => {
                 for f in fields.0 {

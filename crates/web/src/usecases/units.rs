@@ -6,10 +6,10 @@ use crate::error::AppError;
 use chrono::NaiveDate;
 use zhian_domain::access::Post;
 use zhian_domain::forms::{FieldErrors, UnitForm, UnitInfo};
-use zhian_domain::scope::{Assessment, Category3Policy, UnitProfile, assess};
+use zhian_domain::scope::{Assessment, Category3Policy, Channel, UnitProfile, assess};
 use zhian_domain::staffing::{Staffing, Tenure};
 use zhian_store::Founder;
-use zhian_store::models::{Appointment, DutyKind, ProductRef, RiskRow, Unit};
+use zhian_store::models::{Appointment, Duties, DutyKind, ProductRef, RiskRow, Unit};
 
 /// Checks product category codes against the catalogues in force today.
 fn products(state: &AppState, codes: &[String], today: NaiveDate, f: &mut FieldErrors) -> Vec<ProductRef> {
@@ -77,7 +77,8 @@ pub async fn create_unit(
     let now = state.clock.now();
     let today = state.clock.today();
     let founder = Founder { user_id: user.id, name: &name, from: today };
-    let unit_id = state.store.create_unit(&info, &refs, &founder, now).await?;
+    let duties = duties_of(state, &info, &refs, Category3Policy::Seed);
+    let unit_id = state.store.create_unit(&info, &refs, duties, &founder, now).await?;
     for kind in [DutyKind::Director, DutyKind::Officer] {
         let text = state.reference.duty_text(kind == DutyKind::Director, &info.name, today);
         state.store.save_duty_text(unit_id, kind, &text, user.id, now).await?;
@@ -122,7 +123,8 @@ pub async fn update_unit(
     policy: Category3Policy,
 ) -> Result<(), AppError> {
     let (info, refs) = check_unit(state, form, categories)?;
-    state.store.update_unit(unit_id, &info, &refs, policy, state.clock.now()).await?;
+    let duties = duties_of(state, &info, &refs, policy);
+    state.store.update_unit(unit_id, &info, &refs, policy, duties, state.clock.now()).await?;
     Ok(())
 }
 
@@ -151,17 +153,54 @@ impl Overview {
     }
 }
 
+/// The scope assessment of a unit's profile, as every page and figure makes it.
+#[must_use]
+pub fn assessment_of(
+    reference: &zhian_reference::Reference,
+    (channel, employees, revenue_yuan): (Channel, u64, u64),
+    codes: &[String],
+    policy: Category3Policy,
+) -> Assessment {
+    let profile = UnitProfile { channel, employees, revenue_yuan, products: reference.products_of(codes) };
+    assess(&profile, policy)
+}
+
+/// The duties a unit's profile gives it, kept with the unit.
+pub fn duties_of(state: &AppState, info: &UnitInfo, refs: &[ProductRef], policy: Category3Policy) -> Duties {
+    let codes: Vec<String> = refs.iter().map(|r| r.category_code.clone()).collect();
+    Duties::from(&assessment_of(&state.reference, (info.channel, info.employees, info.revenue_yuan), &codes, policy))
+}
+
+/// Reassesses every unit against the reference as it stands (a new catalogue, or units from before duties were
+/// kept) and stores the duties that changed; the tallies follow their scope. Returns how many changed.
+pub async fn refresh_duties(state: &AppState) -> Result<usize, AppError> {
+    let now = state.clock.now();
+    if state.store.tallies_missing().await? {
+        state.store.rebuild_tallies(now).await?;
+    }
+    let mut changed = 0;
+    for row in state.store.unit_profiles().await? {
+        let assessment =
+            assessment_of(&state.reference, (row.channel, row.employees, row.revenue_yuan), &row.products, row.policy);
+        let duties = Duties::from(&assessment);
+        if row.duties != Some(duties) {
+            state.store.set_duties(row.unit_id, duties, now).await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
 /// Loads a unit and evaluates it.
 pub async fn overview(state: &AppState, unit_id: i64) -> Result<Overview, AppError> {
     let unit = state.store.unit(unit_id).await?.ok_or(AppError::NotFound)?;
     let codes: Vec<String> = unit.products.iter().map(|p| p.category_code.clone()).collect();
-    let profile = UnitProfile {
-        channel: unit.channel,
-        employees: unit.employees,
-        revenue_yuan: unit.revenue_yuan,
-        products: state.reference.products_of(&codes),
-    };
-    let assessment = assess(&profile, unit.category3_policy);
+    let assessment = assessment_of(
+        &state.reference,
+        (unit.channel, unit.employees, unit.revenue_yuan),
+        &codes,
+        unit.category3_policy,
+    );
     let appointments = state.store.appointments(unit_id).await?;
     let tenures: Vec<Tenure> = appointments.iter().map(|a| Tenure { post: a.post, from: a.from, to: a.to }).collect();
     let staffing = Staffing::tally(&assessment, &tenures, state.clock.today());
