@@ -191,8 +191,9 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
             blueprint,
             ..Settings::default()
         };
-        let state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, settings)
+        let mut state = AppState::new(store.clone(), env.clock.clone(), env.entropy.clone(), key, settings)
             .map_err(|e| Failure::BadInput(e.to_string()))?;
+        let divisions = divisions_setting(&mut state)?;
         zhian_web::seed_bank(&state).await.map_err(|e| Failure::BadInput(format!("题库加载失败：{e}")))?;
         let reassessed = zhian_web::refresh_duties(&state)
             .await
@@ -201,6 +202,7 @@ pub fn serve(a: &ServeArgs, env: &Env, out: &mut dyn Write) -> CmdResult {
             tracing::info!(reassessed, "units reassessed against the reference");
         }
         let mut text = format!("zhian（质安）已启动：http://{local}\n数据库：{}\n", describe(&place));
+        text.push_str(&divisions);
         let fonts = &state.settings.font_dir;
         if let Some(missing) = zhian_docs::pdf::FONT_FILES.iter().find(|f| !fonts.join(f).is_file()) {
             text.push_str(&format!(
@@ -280,6 +282,26 @@ fn blueprint_setting() -> Result<zhian_domain::exam::Blueprint, Failure> {
         .map_err(|e| Failure::bad_value("ZHIAN_EXAM_BLUEPRINT", &path, format!("JSON 格式错误：{e}")))?;
     blueprint.check().map_err(|e| Failure::bad_value("ZHIAN_EXAM_BLUEPRINT", &path, e.to_string()))?;
     Ok(blueprint)
+}
+
+/// The division table: the shipped GB/T 2260 table, with the CSV file `ZHIAN_DIVISIONS` names merged into it (a
+/// newer edition, or divisions it lacks; `code,name,parent`, UTF-8 or GB 18030). Returns the line the start-up
+/// message gives it.
+fn divisions_setting(state: &mut AppState) -> Result<String, Failure> {
+    let shipped = state.reference.divisions.len();
+    let path = setting(None, "ZHIAN_DIVISIONS", "");
+    if path.is_empty() {
+        return Ok(format!("行政区划：内置 GB/T 2260 表 {shipped} 个\n"));
+    }
+    let bytes =
+        std::fs::read(&path).map_err(|e| Failure::bad_value("ZHIAN_DIVISIONS", &path, format!("无法读取：{e}")))?;
+    let text: String =
+        zhian_docs::sheet::read_csv(&bytes).iter().map(|row| row.join(",") + "\n").collect::<Vec<_>>().concat();
+    let mut reference = (*state.reference).clone();
+    let (added, renamed) =
+        reference.import_divisions(&text).map_err(|e| Failure::bad_value("ZHIAN_DIVISIONS", &path, e))?;
+    state.reference = std::sync::Arc::new(reference);
+    Ok(format!("行政区划：内置 GB/T 2260 表 {shipped} 个，导入 {path}：新增 {added} 个，更名 {renamed} 个\n"))
 }
 
 /// `zhian init`: creates the first administrator and prints the one-time password.

@@ -316,6 +316,14 @@ impl Reference {
 /// Parses a division table: a `code,name,parent` heading, then one division per line, parents before children.
 /// Names are plain text (no commas or quotes in the shipped file; a quoted name is unquoted).
 pub fn parse_divisions(text: &str) -> Result<Vec<Division>, String> {
+    let out = division_rows(text)?;
+    check_tree(&out)?;
+    Ok(out)
+}
+
+/// The rows of a division table, sorted by code, each checked on its own and none twice.
+fn division_rows(text: &str) -> Result<Vec<Division>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines();
     if lines.next().map(str::trim) != Some("code,name,parent") {
         return Err("第 1 行应为表头 code,name,parent".into());
@@ -336,7 +344,10 @@ pub fn parse_divisions(text: &str) -> Result<Vec<Division>, String> {
         } else {
             Some(DivisionCode::parse(parent).map_err(|e| format!("第 {n} 行上级：{e}"))?)
         };
-        if parent != code.parent() || name.is_empty() {
+        if name.is_empty() {
+            return Err(format!("第 {n} 行：{code} 没有名称"));
+        }
+        if parent != code.parent() {
             return Err(format!(
                 "第 {n} 行：{code} 的上级应为 {}",
                 code.parent().map(|p| p.to_string()).unwrap_or_default()
@@ -348,12 +359,45 @@ pub fn parse_divisions(text: &str) -> Result<Vec<Division>, String> {
     if let Some(w) = out.windows(2).find(|w| w.first().map(|d| d.code) == w.get(1).map(|d| d.code)) {
         return Err(format!("代码 {} 重复", w.first().map(|d| d.code.to_string()).unwrap_or_default()));
     }
-    if let Some(orphan) =
-        out.iter().find(|d| d.parent.is_some_and(|p| out.binary_search_by_key(&p, |x| x.code).is_err()))
-    {
-        return Err(format!("{} 的上级不在表中", orphan.code));
-    }
     Ok(out)
+}
+
+/// Every parent of a sorted table is in it.
+fn check_tree(divisions: &[Division]) -> Result<(), String> {
+    match divisions.iter().find(|d| d.parent.is_some_and(|p| divisions.binary_search_by_key(&p, |x| x.code).is_err())) {
+        Some(orphan) => Err(format!("{} 的上级不在区划表中", orphan.code)),
+        None => Ok(()),
+    }
+}
+
+impl Reference {
+    /// Merges a division table in the shipped format (a newer GB/T 2260 edition, or divisions the shipped table
+    /// lacks): a known code takes the new name, a new code is added, and every parent must be in the merged table.
+    /// All or nothing. Returns how many were added and how many renamed.
+    pub fn import_divisions(&mut self, text: &str) -> Result<(usize, usize), String> {
+        let rows = division_rows(text)?;
+        let mut merged = self.divisions.clone();
+        let (mut added, mut renamed) = (0, 0);
+        for row in rows {
+            match merged.binary_search_by_key(&row.code, |d| d.code) {
+                Ok(i) => {
+                    if let Some(known) = merged.get_mut(i)
+                        && known.name != row.name
+                    {
+                        known.name = row.name;
+                        renamed += 1;
+                    }
+                }
+                Err(i) => {
+                    merged.insert(i, row);
+                    added += 1;
+                }
+            }
+        }
+        check_tree(&merged)?;
+        self.divisions = merged;
+        Ok((added, renamed))
+    }
 }
 
 /// The product class a catalogue brings a seller under.
@@ -456,7 +500,7 @@ mod tests {
         assert!(guangdong_counties > 100, "{guangdong_counties}");
         assert!(parse_divisions("code,name,parent\n440305,南山区,440000\n").unwrap_err().contains("上级应为 440300"));
         assert!(parse_divisions("code,name\n").is_err());
-        assert!(parse_divisions("code,name,parent\n440300,深圳市,440000\n").unwrap_err().contains("上级不在表中"));
+        assert!(parse_divisions("code,name,parent\n440300,深圳市,440000\n").unwrap_err().contains("上级不在区划表中"));
     }
 
     #[test]
@@ -466,5 +510,29 @@ mod tests {
         assert!(text.contains("示例商行质量安全总监职责") && text.contains("2026年03月01日"));
         assert!(!text.contains("{{"), "no placeholder left");
         assert!(r.duty_text(false, "示例商行", parse_iso_date("2026-03-01").unwrap()).contains("质量安全员"));
+    }
+
+    #[test]
+    fn a_newer_division_table_is_merged_whole_or_not_at_all() {
+        let mut r = Reference::load().unwrap();
+        let before = r.divisions.len();
+        let code = |s: &str| DivisionCode::parse(s).unwrap();
+        // A new county under Shenzhen, a renamed district, a known one unchanged; with a byte-order mark.
+        let table = "\u{feff}code,name,parent\n440399,深汕新区,440300\n440305,南山新区,440300\n440304,福田区,440300\n";
+        assert_eq!(r.import_divisions(table), Ok((1, 1)));
+        assert_eq!(r.divisions.len(), before + 1);
+        assert_eq!(r.division(code("440399")).unwrap().name, "深汕新区");
+        assert_eq!(r.division(code("440305")).unwrap().name, "南山新区");
+        assert!(r.divisions.windows(2).all(|w| w[0].code < w[1].code), "still sorted for lookups");
+        // A county whose city is in neither table, a wrong parent, a bad heading: refused, nothing changed.
+        let merged = r.divisions.clone();
+        for (bad, why) in [
+            ("code,name,parent\n440398,新区,440300\n469901,某县,469900\n", "469901 的上级不在区划表中"),
+            ("code,name,parent\n440398,新区,440000\n", "第 2 行：440398 的上级应为 440300"),
+            ("代码,名称,上级\n440398,新区,440300\n", "第 1 行应为表头 code,name,parent"),
+        ] {
+            assert_eq!(r.import_divisions(bad), Err(why.to_owned()));
+            assert_eq!(r.divisions, merged);
+        }
     }
 }

@@ -71,13 +71,16 @@ impl Store {
         since: DateTime<Utc>,
         today: NaiveDate,
         vetoes_due_before: DateTime<Utc>,
+        ids: Option<(i64, i64)>,
     ) -> Result<Vec<UnitFacts>> {
         let pattern = format!("{}%", division.subtree_prefix());
-        let units = sqlx::query(
+        let bounds = ids.map(|(lo, hi)| format!(" and u.id between {lo} and {hi}")).unwrap_or_default();
+        let scoped = |sql: &str| sql.replace("u.division_code like $1", &format!("u.division_code like $1{bounds}"));
+        let units = sqlx::query(sqlx::AssertSqlSafe(scoped(
             "select id, name, credit_code, division_code, channel, employees, revenue_yuan, category3_policy, \
-             closed_weekdays, daily_cadence, weekly_cadence, monthly_cadence, created_at from units \
-             where division_code like $1 order by id",
-        )
+             closed_weekdays, daily_cadence, weekly_cadence, monthly_cadence, created_at from units u \
+             where u.division_code like $1 order by id",
+        )))
         .bind(&pattern)
         .fetch_all(&self.read)
         .await?;
@@ -123,10 +126,10 @@ impl Store {
                 vetoes_escalated: 0,
             });
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(scoped(
             "select p.unit_id, p.category_code from unit_products p join units u on u.id = p.unit_id \
              where u.division_code like $1",
-        )
+        )))
         .bind(&pattern)
         .fetch_all(&self.read)
         .await?;
@@ -135,10 +138,10 @@ impl Store {
                 f.products.push(r.try_get("category_code")?);
             }
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(scoped(
             "select s.unit_id, s.from_date, s.to_date, s.reason from suspensions s join units u on u.id = s.unit_id \
              where u.division_code like $1",
-        )
+        )))
         .bind(&pattern)
         .fetch_all(&self.read)
         .await?;
@@ -158,18 +161,21 @@ impl Store {
                 "select t.unit_id, t.period, t.created_at from {table} t join units u on u.id = t.unit_id \
                  where u.division_code like $1 and t.created_at >= $2"
             );
-            let rows =
-                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(&pattern).bind(micros(since)).fetch_all(&self.read).await?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(scoped(&sql)))
+                .bind(&pattern)
+                .bind(micros(since))
+                .fetch_all(&self.read)
+                .await?;
             for r in &rows {
                 if let Some(f) = index.get(&r.try_get::<i64, _>("unit_id")?).and_then(|i| facts.get_mut(*i)) {
                     f.submissions.push((tier, r.try_get("period")?, instant(r.try_get("created_at")?)));
                 }
             }
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(scoped(
             "select a.unit_id, a.person_id, a.post, a.from_date, a.to_date from appointments a \
              join units u on u.id = a.unit_id where u.division_code like $1",
-        )
+        )))
         .bind(&pattern)
         .fetch_all(&self.read)
         .await?;
@@ -182,12 +188,12 @@ impl Store {
                 f.tenures.push((r.try_get("person_id")?, post, from, to));
             }
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(scoped(
             "select t.unit_id, t.person_id from trainings t join units u on u.id = t.unit_id \
              where u.division_code like $1 and t.passed = 1 and t.score is not null \
              union select a.unit_id, a.person_id from exam_attempts a join units u on u.id = a.unit_id \
              where u.division_code like $1 and a.passed = 1",
-        )
+        )))
         .bind(&pattern)
         .fetch_all(&self.read)
         .await?;
@@ -196,11 +202,11 @@ impl Store {
                 f.assessed.push(r.try_get("person_id")?);
             }
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(scoped(
             "select h.unit_id, count(*) as open, sum(case when h.deadline < $2 then 1 else 0 end) as overdue \
              from hazards h join units u on u.id = h.unit_id where u.division_code like $1 and h.status <> 'closed' \
              group by h.unit_id",
-        )
+        )))
         .bind(&pattern)
         .bind(today.to_string())
         .fetch_all(&self.read)
@@ -211,11 +217,11 @@ impl Store {
                 f.overdue_hazards = count(r.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0));
             }
         }
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(scoped(
             "select v.unit_id, count(*) as waiting, sum(case when v.created_at <= $2 then 1 else 0 end) as escalated \
              from vetoes v join units u on u.id = v.unit_id where u.division_code like $1 and not exists \
              (select 1 from veto_answers a where a.veto_id = v.id) group by v.unit_id",
-        )
+        )))
         .bind(&pattern)
         .bind(micros(vetoes_due_before))
         .fetch_all(&self.read)
@@ -296,6 +302,20 @@ pub struct JurisdictionSums {
 }
 
 impl Store {
+    /// The ids of the in-scope units of `division`'s subtree, in order.
+    pub async fn units_in_scope(&self, division: DivisionCode) -> Result<Vec<i64>> {
+        let mut conn = self.read.acquire().await?;
+        let sql = crate::ledger::Params::of(&conn).select_json(
+            "id",
+            "from (select id from units where division_code like $1 and in_scope = 1 order by id) u",
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(format!("{}%", division.subtree_prefix()));
+        let ids: Vec<(i64,)> = crate::ledger::fetch_json(&mut conn, query).await?;
+        let mut ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
     /// The sums of `division`'s subtree for the period `from..=to` (local day numbers) on `today`: see
     /// [`JurisdictionSums`]. Vetoes proposed before `vetoes_due_before` count as escalated.
     pub async fn jurisdiction_sums(

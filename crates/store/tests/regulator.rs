@@ -182,6 +182,7 @@ async fn the_dashboard_facts_come_whole_from_a_jurisdiction(store: &Store, _url:
             at("2026-02-01T00:00:00+08:00"),
             day("2026-03-02"),
             now(),
+            None,
         )
         .await
         .unwrap();
@@ -196,7 +197,7 @@ async fn the_dashboard_facts_come_whole_from_a_jurisdiction(store: &Store, _url:
     assert_eq!(f.tenures.len(), 1, "the founder's principal post");
     assert!(
         store
-            .jurisdiction_facts(DivisionCode::parse("110000").unwrap(), now(), day("2026-03-02"), now())
+            .jurisdiction_facts(DivisionCode::parse("110000").unwrap(), now(), day("2026-03-02"), now(), None)
             .await
             .unwrap()
             .is_empty()

@@ -130,7 +130,7 @@ async fn main() {
     let mut last = None;
     for _ in 0..runs {
         let t = Instant::now();
-        let d = zhian_web::oversight::jurisdiction_dashboard(&state, city, from, to).await.unwrap();
+        let d = zhian_web::oversight::jurisdiction_dashboard(&state, city, from, to, None).await.unwrap();
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         last = Some(d);
     }

@@ -210,7 +210,7 @@ async fn the_dashboard_equals_the_rules_engine_unit_by_unit_for_a_city_of_500_un
     let ids = city(&app).await;
     let to = app.clock_now().date_naive();
     let from = to - chrono::Duration::days(364);
-    let d = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), from, to).await.unwrap();
+    let d = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), from, to, None).await.unwrap();
     let mut expected = Figures::default();
     let mut per_county = [Figures::default(); 3];
     for &unit in &ids {
@@ -232,15 +232,30 @@ async fn the_dashboard_equals_the_rules_engine_unit_by_unit_for_a_city_of_500_un
     for (county, want) in COUNTIES.iter().zip(per_county) {
         let row = d.rows.iter().find(|r| r.code == *county).unwrap_or_else(|| panic!("{county} in {:?}", d.rows));
         assert_eq!(row.figures, want, "{county}");
+        // The county itself: its whole from the sums, its units one by one, all of them or a page.
+        let code = DivisionCode::parse(county).unwrap();
+        let all = jurisdiction_dashboard(&app.state, code, from, to, None).await.unwrap();
+        assert_eq!(all.total, want, "{county}");
+        let mut units = Figures::default();
+        for r in &all.rows {
+            add(&mut units, &r.figures);
+        }
+        assert_eq!(units, want, "{county}: its units add up to it");
+        let second = jurisdiction_dashboard(&app.state, code, from, to, Some(2)).await.unwrap();
+        let paging = second.paging.unwrap();
+        assert_eq!((paging.page, paging.pages, paging.units), (2, 2, want.units as usize));
+        assert_eq!(second.rows.len(), want.units as usize - 100);
+        assert_eq!(second.rows[0].code, all.rows[100].code);
     }
     assert_eq!(d.rows.iter().map(|r| r.figures.units).sum::<u32>(), d.total.units);
     // The tallies kept change by change are the tallies rebuilt from the records.
     app.state.store.rebuild_tallies(app.clock_now()).await.unwrap();
-    let rebuilt = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), from, to).await.unwrap();
+    let rebuilt =
+        jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), from, to, None).await.unwrap();
     assert_eq!(rebuilt.total, d.total);
     // A quarter, a single day, and a range ending before the late registrations: still the rules, unit by unit.
     for (a, b) in [(to - chrono::Duration::days(90), to), (to, to), (from, to - chrono::Duration::days(120))] {
-        let d = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), a, b).await.unwrap();
+        let d = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), a, b, None).await.unwrap();
         let mut want = Figures::default();
         for &unit in &ids {
             add(&mut want, &by_itself(&app, unit, a, b).await);
@@ -262,6 +277,7 @@ async fn the_dashboard_equals_the_rules_engine_unit_by_unit_for_a_city_of_500_un
     assert!(page.body.contains("南山区") && page.body.contains("<svg"), "{}", page.body);
     let county = app.get(&format!("/regulator/dashboard?division=440305&from={from}&to={to}"), Some(&me)).await;
     assert!(county.body.contains("深圳市") && county.body.contains("第002号商行") && county.body.contains("/units/"));
+    assert!(county.body.contains("第 1 / 2 页") && county.body.contains("page=2"), "{}", county.body);
     let xlsx = app.get(&format!("/regulator/dashboard.xlsx?division=440300&from={from}&to={to}"), Some(&me)).await;
     let sheets = zhian_docs::sheet::read_xlsx(&xlsx.bytes).unwrap();
     assert_eq!(sheets[0].rows[1][2], expected.units.to_string());

@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use crate::common::{data_dir, http, start};
+use crate::common::{data_dir, http, start, start_with};
 
 #[test]
 fn the_server_starts_prints_the_first_log_in_serves_it_and_stops_cleanly() {
@@ -132,5 +132,30 @@ fn a_bundle_downloaded_from_the_demo_verifies_with_the_cli_and_the_database_audi
     let text = String::from_utf8_lossy(&audit.stdout);
     assert_eq!(audit.status.code(), Some(0), "{text} {}", String::from_utf8_lossy(&audit.stderr));
     assert!(text.contains("数据库与透明日志一致"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_newer_division_table_is_merged_at_start_and_a_broken_one_stops_it() {
+    let dir = data_dir("divisions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let table = dir.join("gbt2260-new.csv");
+    // GB 18030, as spreadsheets in China save it: a new county and a renamed district.
+    let (bytes, _, _) =
+        encoding_rs::GB18030.encode("code,name,parent\n440399,深汕新区,440300\n440305,南山新区,440300\n");
+    std::fs::write(&table, bytes).unwrap();
+    let (mut server, _, printed) = start_with(&dir, &[], &[("ZHIAN_DIVISIONS", table.to_str().unwrap())]);
+    assert!(printed.iter().any(|l| l.contains("新增 1 个，更名 1 个")), "{printed:?}");
+    server.0.kill().unwrap();
+    let _ = server.0.wait();
+    std::fs::write(&table, "code,name,parent\n469901,某县,469900\n").unwrap();
+    let broken = Command::new(env!("CARGO_BIN_EXE_zhian"))
+        .args(["serve", "--data-dir", dir.to_str().unwrap(), "--addr", "127.0.0.1:0"])
+        .env("ZHIAN_DIVISIONS", &table)
+        .output()
+        .unwrap();
+    assert_eq!(broken.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains("ZHIAN_DIVISIONS") && stderr.contains("469901 的上级不在区划表中"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }

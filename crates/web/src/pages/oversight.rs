@@ -18,6 +18,8 @@ pub struct DashboardQuery {
     division: String,
     from: String,
     to: String,
+    /// In a county, the page of its units (from 1).
+    page: Option<usize>,
 }
 
 #[derive(Template)]
@@ -81,7 +83,7 @@ pub async fn show(
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<DashboardQuery>,
 ) -> PageResult {
-    let d = oversight::dashboard(&state, &ctx, &q.division, &q.from, &q.to).await?;
+    let d = oversight::dashboard(&state, &ctx, &q.division, &q.from, &q.to, Some(q.page.unwrap_or(1))).await?;
     let query = format!("division={}&from={}&to={}", d.division, d.from, d.to);
     let page = DashboardPage { layout: Layout::new(&ctx, "监管统计"), chart: chart(&d), d, query };
     Ok(render(StatusCode::OK, &page))
@@ -93,7 +95,7 @@ pub async fn xlsx(
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<DashboardQuery>,
 ) -> PageResult {
-    let d = oversight::dashboard(&state, &ctx, &q.division, &q.from, &q.to).await?;
+    let d = oversight::dashboard(&state, &ctx, &q.division, &q.from, &q.to, None).await?;
     let media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     Ok((
         [

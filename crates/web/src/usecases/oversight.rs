@@ -31,12 +31,6 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, o: Self) {
-        self.done += o.done;
-        self.late += o.late;
-        self.missing += o.missing;
-    }
-
     /// Slots owed so far (done, late or missing).
     #[must_use]
     pub fn owed(&self) -> u32 {
@@ -84,19 +78,6 @@ pub struct Figures {
 }
 
 impl Figures {
-    fn add(&mut self, o: &Self) {
-        self.units += o.units;
-        self.staffed += o.staffed;
-        self.assessed += o.assessed;
-        self.daily.add(o.daily);
-        self.weekly.add(o.weekly);
-        self.monthly.add(o.monthly);
-        self.open_hazards += o.open_hazards;
-        self.overdue_hazards += o.overdue_hazards;
-        self.vetoes_waiting += o.vetoes_waiting;
-        self.vetoes_escalated += o.vetoes_escalated;
-    }
-
     /// Percent of units staffed.
     #[must_use]
     pub fn staffed_rate(&self) -> String {
@@ -218,7 +199,23 @@ pub struct Dashboard {
     pub total: Figures,
     /// Per child division, or per unit in a county.
     pub rows: Vec<Row>,
+    /// In a county, which page of its units the rows are.
+    pub paging: Option<Paging>,
 }
+
+/// A page of a county's units.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Paging {
+    /// This page, from 1.
+    pub page: usize,
+    /// How many pages.
+    pub pages: usize,
+    /// Units in scope in the county.
+    pub units: usize,
+}
+
+/// Units per page of a county's dashboard.
+pub const PAGE_UNITS: usize = 100;
 
 /// The dashboard of `division` (one of the caller's jurisdictions or inside one) over `from..=to` (default: this
 /// month to today).
@@ -228,6 +225,7 @@ pub async fn dashboard(
     division: &str,
     from: &str,
     to: &str,
+    page: Option<usize>,
 ) -> Result<Dashboard, AppError> {
     let division = match division.trim() {
         "" => *ctx.subject.jurisdictions.first().ok_or(AppError::Denied("仅限市场监督管理部门账号"))?,
@@ -247,17 +245,19 @@ pub async fn dashboard(
     if from > to {
         return Err(AppError::BadRequest("起始日期不能晚于截止日期".into()));
     }
-    jurisdiction_dashboard(state, division, from, to).await
+    jurisdiction_dashboard(state, division, from, to, page).await
 }
 
 use chrono::Datelike as _;
 
-/// The dashboard of a division, whoever asks (the caller has checked the jurisdiction).
+/// The dashboard of a division, whoever asks (the caller has checked the jurisdiction). In a county, the rows are
+/// its units: page `page` (from 1) of [`PAGE_UNITS`], or all of them for `None`; the county's figures are its whole.
 pub async fn jurisdiction_dashboard(
     state: &AppState,
     division: DivisionCode,
     from: NaiveDate,
     to: NaiveDate,
+    page: Option<usize>,
 ) -> Result<Dashboard, AppError> {
     let now = state.clock.now();
     let today = state.clock.today();
@@ -265,22 +265,37 @@ pub async fn jurisdiction_dashboard(
     let first = zhian_domain::time::day_number(from - chrono::Duration::days(32));
     let start = DateTime::from_timestamp(zhian_domain::time::day_start(first), 0).unwrap_or_default();
     let escalate = now - chrono::Duration::hours(state.settings.veto_escalation_hours);
-    let mut total = Figures::default();
+    let total;
     let mut rows: Vec<Row> = Vec::new();
     let children: Vec<&zhian_reference::Division> =
         state.reference.divisions.iter().filter(|d| d.parent == Some(division)).collect();
+    let days = (zhian_domain::time::day_number(from), zhian_domain::time::day_number(to));
+    let sums = state.store.jurisdiction_sums(division, days, today, escalate).await?;
+    let mut paging = None;
     if division.level() == DivisionLevel::County || children.is_empty() {
-        let facts = state.store.jurisdiction_facts(division, start, today, escalate).await?;
-        for f in &facts {
-            let figures = unit_figures(&state.reference, f, from, to, now, today);
-            total.add(&figures);
-            if figures.units > 0 {
-                rows.push(Row {
-                    label: f.name.clone(),
-                    code: f.credit_code.clone(),
-                    link: format!("/units/{}", f.unit_id),
-                    figures,
-                });
+        total = summed(&sums, &[], from, to, now).1;
+        let units = state.store.units_in_scope(division).await?;
+        let shown = match page {
+            Some(page) => {
+                let pages = units.len().div_ceil(PAGE_UNITS).max(1);
+                let page = page.clamp(1, pages);
+                paging = Some(Paging { page, pages, units: units.len() });
+                units.chunks(PAGE_UNITS).nth(page - 1).unwrap_or_default()
+            }
+            None => &units[..],
+        };
+        if let (Some(lo), Some(hi)) = (shown.first(), shown.last()) {
+            let facts = state.store.jurisdiction_facts(division, start, today, escalate, Some((*lo, *hi))).await?;
+            for f in &facts {
+                let figures = unit_figures(&state.reference, f, from, to, now, today);
+                if figures.units > 0 {
+                    rows.push(Row {
+                        label: f.name.clone(),
+                        code: f.credit_code.clone(),
+                        link: format!("/units/{}", f.unit_id),
+                        figures,
+                    });
+                }
             }
         }
     } else {
@@ -293,8 +308,6 @@ pub async fn jurisdiction_dashboard(
                 figures: Figures::default(),
             })
             .collect();
-        let days = (zhian_domain::time::day_number(from), zhian_domain::time::day_number(to));
-        let sums = state.store.jurisdiction_sums(division, days, today, escalate).await?;
         let codes: Vec<Option<DivisionCode>> = children.iter().map(|d| Some(d.code)).collect();
         let (mut per_row, whole) = summed(&sums, &codes, from, to, now);
         for (row, figures) in rows.iter_mut().zip(per_row.drain(..)) {
@@ -311,7 +324,7 @@ pub async fn jurisdiction_dashboard(
     }
     path.reverse();
     let name = path.last().map(|(_, n)| n.clone()).unwrap_or_default();
-    Ok(Dashboard { division: division.to_string(), name, path, from, to, total, rows })
+    Ok(Dashboard { division: division.to_string(), name, path, from, to, total, rows, paging })
 }
 
 /// A jurisdiction's figures from its sums, per child division (`children`) and whole: each group of units alike

@@ -43,11 +43,17 @@ pub fn data_dir(name: &str) -> std::path::PathBuf {
 /// Starts `zhian serve` on a free port with `extra` arguments and reads what it prints until it is ready: the address
 /// and every line printed.
 pub fn start(dir: &std::path::Path, extra: &[&str]) -> (Server, String, Vec<String>) {
+    start_with(dir, extra, &[])
+}
+
+/// [`start`] with environment variables set.
+pub fn start_with(dir: &std::path::Path, extra: &[&str], vars: &[(&str, &str)]) -> (Server, String, Vec<String>) {
     let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--data-dir", dir.to_str().unwrap()];
     args.extend_from_slice(extra);
     let child = Command::new(env!("CARGO_BIN_EXE_zhian"))
         .args(&args)
         .env("ZHIAN_LOG", "info")
+        .envs(vars.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
