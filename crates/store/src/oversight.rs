@@ -325,78 +325,100 @@ impl Store {
         today: NaiveDate,
         vetoes_due_before: DateTime<Utc>,
     ) -> Result<JurisdictionSums> {
-        let pattern = format!("{}%", division.subtree_prefix());
+        let (lo, hi) = subtree_range(division);
         let mut conn = self.read.acquire().await?;
         let params = crate::ledger::Params::of(&conn);
-        let query = |sql: String| sqlx::query(sqlx::AssertSqlSafe(sql)).bind(pattern.clone());
+        let query = |sql: String| sqlx::query(sqlx::AssertSqlSafe(sql)).bind(lo.clone()).bind(hi.clone());
+        let within = "u.division_code >= $1 and u.division_code < $2 and u.in_scope = 1";
         let mut sums = JurisdictionSums::default();
 
+        // Every unit in scope, grouped by duties and by what its calendar depends on: from the index alone.
+        let day = "(u.created_at / 1000000 + 28800) / 86400";
+        let sql = params.select_json(
+            "d, dr, orq, dc, wc, mc, cw, r, n",
+            &format!(
+                "from (select u.division_code as d, u.director_required as dr, u.officer_required as orq, \
+                 u.daily_cadence as dc, u.weekly_cadence as wc, u.monthly_cadence as mc, u.closed_weekdays as cw, \
+                 case when {day} > $3 then {day} else $3 end as r, count(*) as n from units u where {within} \
+                 group by 1, 2, 3, 4, 5, 6, 7, 8) g"
+            ),
+        );
+        type Group = (String, i64, i64, String, String, String, String, i64, i64);
+        let mut base: HashMap<(String, bool, bool), u32> = HashMap::new();
+        let mut calendars: HashMap<(String, Cadences, zhian_domain::WeekdaySet, i64), u32> = HashMap::new();
+        for (division, dr, or, daily, weekly, monthly, closed, registered, n) in
+            crate::ledger::fetch_json::<Group>(&mut conn, query(sql).bind(from)).await?
+        {
+            let cadence = |spec: String| spec.parse().map_err(|_| StoreError::Corrupt(spec));
+            let cadences = Cadences { daily: cadence(daily)?, weekly: cadence(weekly)?, monthly: cadence(monthly)? };
+            *base.entry((division.clone(), dr == 1, or == 1)).or_default() += count(n);
+            *calendars.entry((division, cadences, parse_weekdays(&closed), registered)).or_default() += count(n);
+        }
+
+        // Of those, the units with someone in a post today: which posts, and whether everyone in them is assessed.
         let sql = params.select_json(
             "d, dr, orq, hd, ho, aa, n",
-            "from (select u.division_code as d, u.director_required as dr, u.officer_required as orq, \
-             case when coalesce(s.directors, 0) > 0 then 1 else 0 end as hd, \
-             case when coalesce(s.officers, 0) > 0 then 1 else 0 end as ho, \
-             case when coalesce(s.unassessed, 0) = 0 then 1 else 0 end as aa, count(*) as n \
-             from units u left join (select a.unit_id, \
-             sum(case when a.post = 'director' then 1 else 0 end) as directors, \
-             sum(case when a.post = 'officer' then 1 else 0 end) as officers, \
-             sum(case when exists (select 1 from trainings t where t.unit_id = a.unit_id \
-             and t.person_id = a.person_id and t.passed = 1 and t.score is not null) \
-             or exists (select 1 from exam_attempts e where e.unit_id = a.unit_id and e.person_id = a.person_id \
-             and e.passed = 1) then 0 else 1 end) as unassessed \
-             from appointments a join units v on v.id = a.unit_id where v.division_code like $1 \
-             and a.post in ('director', 'officer') and a.from_date <= $2 \
-             and (a.to_date is null or a.to_date >= $2) group by a.unit_id) s on s.unit_id = u.id \
-             where u.division_code like $1 and u.in_scope = 1 group by 1, 2, 3, 4, 5, 6) g",
+            &format!(
+                "from (select u.division_code as d, u.director_required as dr, u.officer_required as orq, \
+                 case when s.directors > 0 then 1 else 0 end as hd, \
+                 case when s.officers > 0 then 1 else 0 end as ho, \
+                 case when s.unassessed = 0 then 1 else 0 end as aa, count(*) as n \
+                 from (select a.unit_id, \
+                 sum(case when a.post = 'director' then 1 else 0 end) as directors, \
+                 sum(case when a.post = 'officer' then 1 else 0 end) as officers, \
+                 sum(case when exists (select 1 from trainings t where t.unit_id = a.unit_id \
+                 and t.person_id = a.person_id and t.passed = 1 and t.score is not null) \
+                 or exists (select 1 from exam_attempts e where e.unit_id = a.unit_id and e.person_id = a.person_id \
+                 and e.passed = 1) then 0 else 1 end) as unassessed \
+                 from appointments a where a.post in ('director', 'officer') and a.from_date <= $3 \
+                 and (a.to_date is null or a.to_date >= $3) group by a.unit_id) s \
+                 join units u on u.id = s.unit_id where {within} group by 1, 2, 3, 4, 5, 6) g"
+            ),
         );
         type Staffing = (String, i64, i64, i64, i64, i64, i64);
         for (division, dr, or, hd, ho, aa, n) in
             crate::ledger::fetch_json::<Staffing>(&mut conn, query(sql).bind(today.to_string())).await?
         {
+            let (dr, or, n) = (dr == 1, or == 1, count(n));
+            if let Some(all) = base.get_mut(&(division.clone(), dr, or)) {
+                *all = all.saturating_sub(n);
+            }
             sums.staffing.push(StaffingGroup {
                 division,
-                duties: crate::models::Duties { in_scope: true, director_required: dr == 1, officer_required: or == 1 },
+                duties: crate::models::Duties { in_scope: true, director_required: dr, officer_required: or },
                 director: hd == 1,
                 officer: ho == 1,
                 assessed: aa == 1,
-                units: count(n),
+                units: n,
+            });
+        }
+        // The rest have nobody in a post: nobody to be assessed.
+        for ((division, dr, or), n) in base.into_iter().filter(|(_, n)| *n > 0) {
+            sums.staffing.push(StaffingGroup {
+                division,
+                duties: crate::models::Duties { in_scope: true, director_required: dr, officer_required: or },
+                director: false,
+                officer: false,
+                assessed: true,
+                units: n,
             });
         }
 
-        let day = "(u.created_at / 1000000 + 28800) / 86400";
+        // A unit with suspensions is a calendar group of its own.
         let sql = params.select_json(
-            "d, dc, wc, mc, cw, r, n",
+            "s.unit_id",
             &format!(
-                "from (select u.division_code as d, u.daily_cadence as dc, u.weekly_cadence as wc, \
-                 u.monthly_cadence as mc, u.closed_weekdays as cw, \
-                 case when {day} > $2 then {day} else $2 end as r, count(*) as n from units u \
-                 where u.division_code like $1 and u.in_scope = 1 \
-                 and not exists (select 1 from suspensions s where s.unit_id = u.id) group by 1, 2, 3, 4, 5, 6) g"
+                "from (select distinct s.unit_id from suspensions s join units u on u.id = s.unit_id where {within}) s"
             ),
-        );
-        type Calendar = (String, String, String, String, String, i64, i64);
-        for (division, daily, weekly, monthly, closed, registered, n) in
-            crate::ledger::fetch_json::<Calendar>(&mut conn, query(sql).bind(from)).await?
-        {
-            let cadence = |spec: String| spec.parse().map_err(|_| StoreError::Corrupt(spec));
-            sums.calendars.push(CalendarGroup {
-                division,
-                cadences: Cadences { daily: cadence(daily)?, weekly: cadence(weekly)?, monthly: cadence(monthly)? },
-                closed: parse_weekdays(&closed),
-                registered,
-                suspensions: Vec::new(),
-                units: count(n),
-            });
-        }
-        let sql = params.select_json(
-            "u.id",
-            "from units u where u.division_code like $1 and u.in_scope = 1 \
-             and exists (select 1 from suspensions s where s.unit_id = u.id)",
         );
         let suspended: Vec<(i64,)> = crate::ledger::fetch_json(&mut conn, query(sql)).await?;
         for ids in suspended.chunks(500) {
             let ids: Vec<i64> = ids.iter().map(|(id,)| *id).collect();
             for unit in crate::tallies::units(&mut conn, Some(&ids)).await?.into_values() {
+                let key = (unit.division.clone(), unit.cadences, unit.closed, unit.registered.max(from));
+                if let Some(n) = calendars.get_mut(&key) {
+                    *n = n.saturating_sub(1);
+                }
                 sums.calendars.push(CalendarGroup {
                     division: unit.division,
                     cadences: unit.cadences,
@@ -407,13 +429,23 @@ impl Store {
                 });
             }
         }
+        for ((division, cadences, closed, registered), units) in calendars.into_iter().filter(|(_, n)| *n > 0) {
+            sums.calendars.push(CalendarGroup {
+                division,
+                cadences,
+                closed,
+                registered,
+                suspensions: Vec::new(),
+                units,
+            });
+        }
 
         let sql = params.select_json(
             "d, t, x, c, dn, lt",
             "from (select division_code as d, tier as t, excusable as x, \
-             case when last_day < $2 then 1 else 0 end as c, sum(done) as dn, sum(late) as lt from slot_tallies \
-             where division_code like $1 and in_scope = 1 and first_day <= $4 and last_day >= $3 \
-             group by 1, 2, 3, 4) g",
+             case when last_day < $3 then 1 else 0 end as c, sum(done) as dn, sum(late) as lt from slot_tallies \
+             where division_code >= $1 and division_code < $2 and in_scope = 1 and first_day <= $5 \
+             and last_day >= $4 group by 1, 2, 3, 4) g",
         );
         let today_day = zhian_domain::time::day_number(today);
         type Tallied = (String, String, i64, i64, i64, i64);
@@ -427,25 +459,38 @@ impl Store {
 
         let sql = params.select_json(
             "d, n, o",
-            "from (select u.division_code as d, count(*) as n, \
-             sum(case when h.deadline < $2 then 1 else 0 end) as o from hazards h join units u on u.id = h.unit_id \
-             where u.division_code like $1 and u.in_scope = 1 and h.status <> 'closed' group by 1) g",
+            &format!(
+                "from (select u.division_code as d, count(*) as n, \
+                 sum(case when h.deadline < $3 then 1 else 0 end) as o from hazards h join units u on u.id = h.unit_id \
+                 where {within} and h.status <> 'closed' group by 1) g"
+            ),
         );
         let hazards: Vec<(String, i64, i64)> =
             crate::ledger::fetch_json(&mut conn, query(sql).bind(today.to_string())).await?;
         sums.hazards = hazards.into_iter().map(|(d, n, o)| (d, count(n), count(o))).collect();
         let sql = params.select_json(
             "d, n, e",
-            "from (select u.division_code as d, count(*) as n, \
-             sum(case when v.created_at <= $2 then 1 else 0 end) as e from vetoes v join units u on u.id = v.unit_id \
-             where u.division_code like $1 and u.in_scope = 1 \
-             and not exists (select 1 from veto_answers a where a.veto_id = v.id) group by 1) g",
+            &format!(
+                "from (select u.division_code as d, count(*) as n, \
+                 sum(case when v.created_at <= $3 then 1 else 0 end) as e from vetoes v join units u on u.id = v.unit_id \
+                 where {within} and not exists (select 1 from veto_answers a where a.veto_id = v.id) group by 1) g"
+            ),
         );
         let vetoes: Vec<(String, i64, i64)> =
             crate::ledger::fetch_json(&mut conn, query(sql).bind(micros(vetoes_due_before))).await?;
         sums.vetoes = vetoes.into_iter().map(|(d, n, e)| (d, count(n), count(e))).collect();
         Ok(sums)
     }
+}
+
+/// The codes of a division's subtree as a range, `lo <= code < hi`, which an index serves on both databases.
+fn subtree_range(division: DivisionCode) -> (String, String) {
+    let lo = division.subtree_prefix();
+    let mut hi = lo.clone();
+    if let Some(last) = hi.pop() {
+        hi.push(char::from_u32(u32::from(last) + 1).unwrap_or(char::MAX));
+    }
+    (lo, hi)
 }
 
 /// One generated record: (tier, unit, period, submitted at).

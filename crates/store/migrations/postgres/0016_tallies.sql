@@ -19,3 +19,9 @@ create table slot_tallies (
     created_at bigint not null,
     primary key (division_code, in_scope, tier, first_day, last_day, excusable)
 );
+
+-- A jurisdiction's units read from the index alone, grouped by what their figures depend on; open hazards found
+-- without reading closed ones.
+create index units_oversight_idx on units (division_code, in_scope, director_required, officer_required,
+    daily_cadence, weekly_cadence, monthly_cadence, closed_weekdays, created_at);
+create index hazards_open_idx on hazards (unit_id) where status <> 'closed';
