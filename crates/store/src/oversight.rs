@@ -286,7 +286,8 @@ pub struct TallySum {
     pub late: u32,
 }
 
-/// A jurisdiction's figures as sums over groups, read in seven queries whatever the number of units.
+/// A jurisdiction's figures as sums over groups, read in six queries whatever the number of units (two more per 500
+/// units with suspensions).
 #[derive(Debug, Clone, Default)]
 pub struct JurisdictionSums {
     /// Staffing groups.

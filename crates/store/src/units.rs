@@ -239,6 +239,29 @@ impl Store {
             .collect()
     }
 
+    /// Sets the duties of units reassessed: each moving its tallies with its scope, or — for a database from before
+    /// tallies were kept — all written first and the tallies then built from the records.
+    pub async fn reassess(&self, changes: &[(i64, Duties)], now: DateTime<Utc>) -> Result<()> {
+        if !self.tallies_missing().await? {
+            for (unit_id, duties) in changes {
+                self.set_duties(*unit_id, *duties, now).await?;
+            }
+            return Ok(());
+        }
+        let mut tx = self.write.begin().await?;
+        for (unit_id, duties) in changes {
+            sqlx::query("update units set in_scope = $1, director_required = $2, officer_required = $3 where id = $4")
+                .bind(i64::from(duties.in_scope))
+                .bind(i64::from(duties.director_required))
+                .bind(i64::from(duties.officer_required))
+                .bind(unit_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.rebuild_tallies(now).await
+    }
+
     /// Sets a unit's duties (reassessed), moving its tallies with its scope.
     pub async fn set_duties(&self, unit_id: i64, duties: Duties, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.write.begin().await?;

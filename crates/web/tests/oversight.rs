@@ -253,6 +253,17 @@ async fn the_dashboard_equals_the_rules_engine_unit_by_unit_for_a_city_of_500_un
     let rebuilt =
         jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), from, to, None).await.unwrap();
     assert_eq!(rebuilt.total, d.total);
+    // A database from before duties and tallies were kept: the start reassesses every unit and builds the tallies.
+    sqlx::any::install_default_drivers();
+    let db = format!("sqlite://{}", app.database_file().display());
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&db).await.unwrap();
+    let older = "delete from slot_tallies; \
+                 update units set in_scope = null, director_required = null, officer_required = null";
+    sqlx::raw_sql(older).execute(&mut conn).await.unwrap();
+    assert_eq!(zhian_web::refresh_duties(&app.state).await.unwrap(), 500);
+    assert_eq!(zhian_web::refresh_duties(&app.state).await.unwrap(), 0, "nothing changed since");
+    let upgraded = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), from, to, None).await;
+    assert_eq!(upgraded.unwrap().total, d.total);
     // A quarter, a single day, and a range ending before the late registrations: still the rules, unit by unit.
     for (a, b) in [(to - chrono::Duration::days(90), to), (to, to), (from, to - chrono::Duration::days(120))] {
         let d = jurisdiction_dashboard(&app.state, DivisionCode::parse("440300").unwrap(), a, b, None).await.unwrap();

@@ -174,21 +174,19 @@ pub fn duties_of(state: &AppState, info: &UnitInfo, refs: &[ProductRef], policy:
 /// Reassesses every unit against the reference as it stands (a new catalogue, or units from before duties were
 /// kept) and stores the duties that changed; the tallies follow their scope. Returns how many changed.
 pub async fn refresh_duties(state: &AppState) -> Result<usize, AppError> {
-    let now = state.clock.now();
-    if state.store.tallies_missing().await? {
-        state.store.rebuild_tallies(now).await?;
-    }
-    let mut changed = 0;
-    for row in state.store.unit_profiles().await? {
-        let assessment =
-            assessment_of(&state.reference, (row.channel, row.employees, row.revenue_yuan), &row.products, row.policy);
-        let duties = Duties::from(&assessment);
-        if row.duties != Some(duties) {
-            state.store.set_duties(row.unit_id, duties, now).await?;
-            changed += 1;
-        }
-    }
-    Ok(changed)
+    let changes: Vec<(i64, Duties)> = state
+        .store
+        .unit_profiles()
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let profile = (row.channel, row.employees, row.revenue_yuan);
+            let duties = Duties::from(&assessment_of(&state.reference, profile, &row.products, row.policy));
+            (row.duties != Some(duties)).then_some((row.unit_id, duties))
+        })
+        .collect();
+    state.store.reassess(&changes, state.clock.now()).await?;
+    Ok(changes.len())
 }
 
 /// Loads a unit and evaluates it.
