@@ -95,6 +95,19 @@ async fn replace_products(
     Ok(())
 }
 
+/// Writes a unit's duties in the caller's transaction.
+async fn write_duties(tx: &mut Transaction<'_, Any>, unit_id: i64, duties: Duties) -> Result<()> {
+    let done =
+        sqlx::query("update units set in_scope = $1, director_required = $2, officer_required = $3 where id = $4")
+            .bind(i64::from(duties.in_scope))
+            .bind(i64::from(duties.director_required))
+            .bind(i64::from(duties.officer_required))
+            .bind(unit_id)
+            .execute(&mut **tx)
+            .await?;
+    touched(&done)
+}
+
 /// Writes a unit's row, duties and products in the caller's transaction; returns its id.
 async fn insert_unit(
     tx: &mut Transaction<'_, Any>,
@@ -250,13 +263,7 @@ impl Store {
         }
         let mut tx = self.write.begin().await?;
         for (unit_id, duties) in changes {
-            sqlx::query("update units set in_scope = $1, director_required = $2, officer_required = $3 where id = $4")
-                .bind(i64::from(duties.in_scope))
-                .bind(i64::from(duties.director_required))
-                .bind(i64::from(duties.officer_required))
-                .bind(unit_id)
-                .execute(&mut *tx)
-                .await?;
+            write_duties(&mut tx, *unit_id, *duties).await?;
         }
         tx.commit().await?;
         self.rebuild_tallies(now).await
@@ -266,15 +273,7 @@ impl Store {
     pub async fn set_duties(&self, unit_id: i64, duties: Duties, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let retally = Retally::begin(&mut tx, unit_id).await?;
-        let done =
-            sqlx::query("update units set in_scope = $1, director_required = $2, officer_required = $3 where id = $4")
-                .bind(i64::from(duties.in_scope))
-                .bind(i64::from(duties.director_required))
-                .bind(i64::from(duties.officer_required))
-                .bind(unit_id)
-                .execute(&mut *tx)
-                .await?;
-        touched(&done)?;
+        write_duties(&mut tx, unit_id, duties).await?;
         retally.finish(&mut tx, now).await?;
         tx.commit().await?;
         Ok(())
