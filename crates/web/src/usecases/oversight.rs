@@ -308,7 +308,7 @@ pub async fn jurisdiction_dashboard(
                 figures: Figures::default(),
             })
             .collect();
-        let codes: Vec<Option<DivisionCode>> = children.iter().map(|d| Some(d.code)).collect();
+        let codes: Vec<DivisionCode> = children.iter().map(|d| d.code).collect();
         let (mut per_row, whole) = summed(&sums, &codes, from, to, now);
         for (row, figures) in rows.iter_mut().zip(per_row.drain(..)) {
             row.figures = figures;
@@ -332,7 +332,7 @@ pub async fn jurisdiction_dashboard(
 /// give what was done or late, and of what was owed and closed, what was recorded.
 fn summed(
     sums: &JurisdictionSums,
-    children: &[Option<DivisionCode>],
+    children: &[DivisionCode],
     from: NaiveDate,
     to: NaiveDate,
     now: DateTime<Utc>,
@@ -340,13 +340,14 @@ fn summed(
     // Figures with signed missing counts while they are summed: owed first, recorded taken off.
     let mut acc: Vec<(Figures, [i64; 3])> = vec![(Figures::default(), [0; 3]); children.len() + 1];
     let whole = children.len();
+    // Where a division's figures go: its child's row, if it is in one, and the whole.
     let mut placed: HashMap<String, Option<usize>> = HashMap::new();
-    let mut place = |division: &str| -> [usize; 2] {
+    let mut place = |division: &str| {
         let row = *placed.entry(division.to_owned()).or_insert_with(|| {
             let code = DivisionCode::parse(division).ok()?;
-            children.iter().position(|c| c.is_some_and(|c| c.contains(code)))
+            children.iter().position(|c| c.contains(code))
         });
-        [row.unwrap_or(whole), whole]
+        row.into_iter().chain(std::iter::once(whole))
     };
     let tiers = [Tier::Daily, Tier::Weekly, Tier::Monthly];
     for g in &sums.staffing {
@@ -359,7 +360,7 @@ fn summed(
             principal: false,
         };
         let staffed = staffing.is_staffed();
-        for i in dedup(place(&g.division)) {
+        for i in place(&g.division) {
             if let Some((f, _)) = acc.get_mut(i) {
                 f.units += g.units;
                 f.staffed += if staffed { g.units } else { 0 };
@@ -387,7 +388,7 @@ fn summed(
         } else {
             evaluate()
         };
-        for i in dedup(place(&g.division)) {
+        for i in place(&g.division) {
             if let Some((_, m)) = acc.get_mut(i) {
                 for (m, n) in m.iter_mut().zip(missing) {
                     *m += n * i64::from(g.units);
@@ -397,7 +398,7 @@ fn summed(
     }
     for (division, t) in &sums.tallies {
         let k = tiers.iter().position(|x| *x == t.tier).unwrap_or(0);
-        for i in dedup(place(division)) {
+        for i in place(division) {
             if let Some((f, m)) = acc.get_mut(i) {
                 let tally = [&mut f.daily, &mut f.weekly, &mut f.monthly];
                 if let Some(tally) = tally.into_iter().nth(k) {
@@ -414,7 +415,7 @@ fn summed(
         }
     }
     for (division, open, overdue) in &sums.hazards {
-        for i in dedup(place(division)) {
+        for i in place(division) {
             if let Some((f, _)) = acc.get_mut(i) {
                 f.open_hazards += open;
                 f.overdue_hazards += overdue;
@@ -422,7 +423,7 @@ fn summed(
         }
     }
     for (division, waiting, escalated) in &sums.vetoes {
-        for i in dedup(place(division)) {
+        for i in place(division) {
             if let Some((f, _)) = acc.get_mut(i) {
                 f.vetoes_waiting += waiting;
                 f.vetoes_escalated += escalated;
@@ -440,11 +441,6 @@ fn summed(
         .collect();
     let total = figures.pop().unwrap_or_default();
     (figures, total)
-}
-
-/// A row and the whole, or the whole once when the division is in no row.
-fn dedup([row, whole]: [usize; 2]) -> Vec<usize> {
-    if row == whole { vec![whole] } else { vec![row, whole] }
 }
 
 /// The dashboard as a workbook: the whole and each row, every figure a column.
